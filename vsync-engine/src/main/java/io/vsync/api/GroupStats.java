@@ -1,0 +1,19 @@
+package io.vsync.api;
+
+/**
+ * Counters of one group at one member, read without stopping the protocol.
+ *
+ * @param sent             messages multicast by this member
+ * @param delivered        messages delivered to this member's handlers
+ * @param bytesSent        payload bytes multicast by this member
+ * @param bytesDelivered   payload bytes delivered
+ * @param viewChanges      views installed
+ * @param unstable         messages held because some member may still need them
+ * @param pendingSends     application sends waiting for the next view or for flow control
+ * @param handlerErrors    handler invocations that threw
+ * @param undeliverable    payloads with no handler of their type, or that did not decode
+ */
+public record GroupStats(long sent, long delivered, long bytesSent, long bytesDelivered,
+                         long viewChanges, long unstable, long pendingSends, long handlerErrors,
+                         long undeliverable) {
+}

@@ -1,0 +1,80 @@
+package io.vsync.api;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * One engine per process: it owns the network endpoint, the failure detector shared by all
+ * groups, and any number of named {@link Group}s.
+ *
+ * <pre>{@code
+ * VsyncEngine engine = VsyncEngine.builder()
+ *     .nodeName("a").bind("127.0.0.1", 7800).seeds("127.0.0.1:7800", "127.0.0.1:7801")
+ *     .build();
+ * engine.start();
+ * Group accounts = engine.group("accounts");
+ * accounts.handle(Deposit.class, d -> balances.merge(d.account(), d.amount(), Long::sum));
+ * accounts.join();
+ * accounts.orderedSend(new Deposit("alice", 10));
+ * }</pre>
+ */
+public interface VsyncEngine extends AutoCloseable {
+
+    static Builder builder() {
+        return io.vsync.runtime.NioVsyncEngine.builder();
+    }
+
+    /** Binds the endpoint and starts the protocol thread. */
+    void start();
+
+    /** The handle of the named group (created on first use; not joined). */
+    Group group(String name);
+
+    Collection<Group> groups();
+
+    String nodeName();
+
+    /** {@code host:port} this engine listens on (the port is known after {@link #start()}). */
+    String localAddress();
+
+    boolean isRunning();
+
+    EngineStats stats();
+
+    /** Leaves every joined group gracefully, then stops. Idempotent. */
+    @Override
+    void close();
+
+    /** Settings of an engine; every one has a default but the seeds. */
+    interface Builder {
+        Builder nodeName(String name);
+
+        /** Address and port to listen on; port 0 picks a free one. */
+        Builder bind(String host, int port);
+
+        Builder seeds(String... hostPorts);
+
+        Builder seeds(List<String> hostPorts);
+
+        /** Interval between heartbeats to each peer process (default 100 ms). */
+        Builder heartbeatInterval(Duration interval);
+
+        /** Silence after which a peer process is suspected (default 1 s). */
+        Builder failureTimeout(Duration timeout);
+
+        /** Largest payload accepted by a send (default 16 MiB). */
+        Builder maxMessageSize(int bytes);
+
+        /** Unstable bytes a sender may have outstanding per group before sends block (default 32 MiB). */
+        Builder sendWindow(long bytes);
+
+        /** How payload objects become bytes (default: Jackson CBOR with type names). */
+        Builder payloadCodec(PayloadCodec codec);
+
+        /** Receives every install, send and delivery, for history checking. */
+        Builder historyListener(HistoryListener listener);
+
+        VsyncEngine build();
+    }
+}
