@@ -1,0 +1,998 @@
+package io.vsync.membership;
+
+import io.vsync.api.DeliveryKind;
+import io.vsync.api.GroupStatus;
+import io.vsync.api.MemberId;
+import io.vsync.api.View;
+import io.vsync.message.Accept;
+import io.vsync.message.Accepted;
+import io.vsync.message.Ack;
+import io.vsync.message.Ballot;
+import io.vsync.message.CatchUp;
+import io.vsync.message.Commit;
+import io.vsync.message.Data;
+import io.vsync.message.Decision;
+import io.vsync.message.GroupMessage;
+import io.vsync.message.JoinProbeReply;
+import io.vsync.message.JoinRequest;
+import io.vsync.message.LeaveRequest;
+import io.vsync.message.Nak;
+import io.vsync.message.NotMember;
+import io.vsync.message.OrderToken;
+import io.vsync.message.Prepare;
+import io.vsync.message.Promise;
+import io.vsync.message.Reject;
+import io.vsync.message.Suspicion;
+import io.vsync.multicast.DeliverySink;
+import io.vsync.multicast.OwnMessage;
+import io.vsync.multicast.ViewStreams;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One member's protocol state machine for one group: joining, the views it installs, the view
+ * changes it proposes or takes part in, and its multicast streams.
+ *
+ * <p>A view change is single-decree Paxos over "what the next view is and where each stream
+ * of this view is cut" (DESIGN.md §4): PREPARE wedges a majority of the old view and collects
+ * what each holds; ACCEPT fixes the decision (adopting any decision a member already accepted,
+ * which makes a proposer's crash mid-change safe); COMMIT delivers up to the cut and installs.
+ */
+final class GroupMember {
+
+    private static final int MAX_FUTURE_MESSAGES = 100_000;
+    private static final int RECENT_COMMITS = 8;
+
+    private final String group;
+    private final NodeContext node;
+
+    private MemberId self;
+    private GroupStatus status = GroupStatus.IDLE;
+    private View view;
+    private ViewStreams streams;
+    private long nextMsgNo;
+
+    private final ArrayDeque<OwnMessage> held = new ArrayDeque<>();
+    private final Set<MemberId> suspects = new HashSet<>();
+    private final LinkedHashSet<MemberId> pendingJoins = new LinkedHashSet<>();
+    private final Set<MemberId> pendingLeaves = new HashSet<>();
+
+    // Acceptor state for the change out of the current view.
+    private Ballot promised;
+    private Ballot acceptedBallot;
+    private Decision acceptedDecision;
+    private long wedgedAt;
+
+    private long maxRound;
+    private Proposal proposal;
+    private long proposeNotBefore;
+
+    // Joining.
+    private final Map<String, JoinProbeReply> probeReplies = new HashMap<>();
+    private long joinStartedAt;
+    private long lastJoinAttempt;
+    private long highestViewSeen;
+    private boolean autoRejoin;
+    private long rejoinAt = -1;
+
+    // Leaving.
+    private long leaveRequestedAt = -1;
+
+    private final TreeMap<Long, Commit> recentCommits = new TreeMap<>();
+    private final ArrayList<FromPeer> future = new ArrayList<>();
+
+    private record FromPeer(String from, GroupMessage message) {
+    }
+    private long lastCatchUpAt = Long.MIN_VALUE / 2;
+    private long lastAckAt;
+    private long lastNakCheckAt;
+    private final Map<String, Long> lastNotMemberSent = new HashMap<>();
+
+    GroupMember(String group, NodeContext node) {
+        this.group = group;
+        this.node = node;
+    }
+
+    // ================================================================ queries
+
+    GroupStatus status() {
+        return status;
+    }
+
+    View view() {
+        return view;
+    }
+
+    MemberId self() {
+        return self;
+    }
+
+    /** Addresses of the peers this member must watch for failure. */
+    Set<String> peerAddresses() {
+        Set<String> peers = new HashSet<>();
+        if (view != null && hasView()) {
+            for (MemberId m : view.members()) {
+                peers.add(m.address());
+            }
+        }
+        for (MemberId m : pendingJoins) {
+            peers.add(m.address());
+        }
+        peers.remove(node.config().localAddress());
+        return peers;
+    }
+
+    long highestViewSeen() {
+        return highestViewSeen;
+    }
+
+    long unstable() {
+        return streams == null ? 0 : streams.unstableCount();
+    }
+
+    long pendingSends() {
+        return held.size();
+    }
+
+    private boolean hasView() {
+        return status == GroupStatus.MEMBER || status == GroupStatus.VIEW_CHANGE || status == GroupStatus.LEAVING;
+    }
+
+    // ================================================================ application calls
+
+    void join(long now) {
+        if (status == GroupStatus.JOINING || hasView()) {
+            return;
+        }
+        autoRejoin = true;
+        startJoin(now);
+    }
+
+    private void startJoin(long now) {
+        self = node.newMemberId();
+        nextMsgNo = 0;
+        view = null;
+        streams = null;
+        suspects.clear();
+        pendingJoins.clear();
+        pendingLeaves.clear();
+        future.clear();
+        recentCommits.clear();
+        resetAcceptor();
+        proposal = null;
+        leaveRequestedAt = -1;
+        rejoinAt = -1;
+        setStatus(GroupStatus.JOINING);
+        probeReplies.clear();
+        joinStartedAt = now;
+        probe(now);
+    }
+
+    void leave(long now) {
+        autoRejoin = false;
+        if (status == GroupStatus.JOINING || status == GroupStatus.PARTITIONED || status == GroupStatus.IDLE) {
+            abandon();
+            setStatus(GroupStatus.LEFT);
+            return;
+        }
+        if (!hasView() || status == GroupStatus.LEAVING) {
+            return;
+        }
+        if (view.size() == 1) {
+            finishLeave();
+            return;
+        }
+        leaveRequestedAt = now;
+        setStatus(GroupStatus.LEAVING);
+        requestLeave();
+        evaluate(now);
+    }
+
+    /**
+     * Multicasts (or holds for the next view).
+     *
+     * @return the message number, or -1 when this member is not in a state to send
+     */
+    long send(long now, DeliveryKind kind, byte[] payload) {
+        if (!(status == GroupStatus.JOINING || hasView())) {
+            return -1;
+        }
+        long msgNo = ++nextMsgNo;
+        OwnMessage message = new OwnMessage(msgNo, kind, payload, 0, 0);
+        if (streams != null && !streams.isWedged() && status != GroupStatus.JOINING) {
+            multicast(message);
+        } else {
+            held.add(message);
+        }
+        return msgNo;
+    }
+
+    /** Sends to one member of the current view, outside the ordered streams. */
+    boolean p2pSend(MemberId to, byte[] payload) {
+        if (!hasView() || !view.contains(to)) {
+            return false;
+        }
+        Data data = new Data(group, view.id(), self, 0, ++nextMsgNo, DeliveryKind.P2P.code(), true, payload);
+        if (to.equals(self)) {
+            node.effects().deliver(group, self, data.msgNo(), view.id(), DeliveryKind.P2P, payload);
+        } else {
+            node.effects().send(to.address(), data);
+        }
+        return true;
+    }
+
+    private void multicast(OwnMessage message) {
+        List<Data> frames = streams.send(message.msgNo(), message.kind(), message.payload());
+        node.history().sent(group, self, message.msgNo(), view.id(), message.kind());
+        List<String> others = otherAddresses();
+        for (Data frame : frames) {
+            if (!others.isEmpty()) {
+                node.effects().send(others, frame);
+            }
+        }
+    }
+
+    private List<String> otherAddresses() {
+        List<String> others = new ArrayList<>(view.size() - 1);
+        for (MemberId m : view.members()) {
+            if (!m.equals(self)) {
+                others.add(m.address());
+            }
+        }
+        return others;
+    }
+
+    // ================================================================ time
+
+    void tick(long now) {
+        switch (status) {
+            case JOINING -> {
+                if (now - lastJoinAttempt >= node.config().joinRetryMs()) {
+                    probe(now);
+                }
+                maybeCreate(now);
+            }
+            case PARTITIONED -> {
+                if (autoRejoin && rejoinAt >= 0 && now >= rejoinAt) {
+                    startJoin(now);
+                }
+            }
+            case MEMBER, VIEW_CHANGE, LEAVING -> memberTick(now);
+            default -> {
+            }
+        }
+    }
+
+    private void memberTick(long now) {
+        for (MemberId m : view.members()) {
+            if (!m.equals(self) && !suspects.contains(m) && node.isSuspected(m)) {
+                suspect(m, now);
+            }
+        }
+        if (status == GroupStatus.LEAVING) {
+            if (now - leaveRequestedAt > 3 * node.config().failureTimeoutMs()) {
+                finishLeave();
+                return;
+            }
+            if (now - lastJoinAttempt >= node.config().joinRetryMs()) {
+                lastJoinAttempt = now;
+                requestLeave();
+            }
+        }
+        if (now - lastAckAt >= node.config().heartbeatIntervalMs()) {
+            lastAckAt = now;
+            Ack ack = streams.takeAck(true);
+            sendToOthers(ack);
+        }
+        if (now - lastNakCheckAt >= node.config().retransmitIntervalMs()) {
+            lastNakCheckAt = now;
+            Set<Integer> suspectedRanks = new HashSet<>();
+            for (MemberId m : suspects) {
+                suspectedRanks.add(view.rankOf(m));
+            }
+            for (ViewStreams.NakTo nak : streams.naksDue(suspectedRanks)) {
+                node.effects().send(view.members().get(nak.toRank()).address(), nak.nak());
+            }
+        }
+        evaluate(now);
+    }
+
+    /** End of a batch of events: send what was batched (order tokens, acks). */
+    void flush() {
+        if (!hasView() || streams == null) {
+            return;
+        }
+        OrderToken token = streams.takeToken();
+        if (token != null) {
+            sendToOthers(token);
+        }
+        Ack ack = streams.takeAck(false);
+        if (ack != null) {
+            sendToOthers(ack);
+        }
+    }
+
+    private void sendToOthers(GroupMessage message) {
+        List<String> others = otherAddresses();
+        if (!others.isEmpty()) {
+            node.effects().send(others, message);
+        }
+    }
+
+    // ================================================================ incoming
+
+    void onMessage(long now, String from, GroupMessage message) {
+        if (message instanceof Data d) {
+            onViewTraffic(now, from, d.viewId(), d.sender(), d);
+        } else if (message instanceof OrderToken t) {
+            onViewTraffic(now, from, t.viewId(), null, t);
+        } else if (message instanceof Ack a) {
+            onViewTraffic(now, from, a.viewId(), null, a);
+        } else if (message instanceof Nak k) {
+            onViewTraffic(now, from, k.viewId(), null, k);
+        } else if (message instanceof JoinProbeReply r) {
+            onProbeReply(now, from, r);
+        } else if (message instanceof JoinRequest r) {
+            onJoinRequest(now, r);
+        } else if (message instanceof LeaveRequest r) {
+            onLeaveRequest(now, r);
+        } else if (message instanceof Suspicion sus) {
+            onSuspicion(now, sus);
+        } else if (message instanceof Prepare p) {
+            onPrepare(now, from, p);
+        } else if (message instanceof Promise p) {
+            onPromise(now, from, p);
+        } else if (message instanceof Accept a) {
+            onAccept(now, from, a);
+        } else if (message instanceof Accepted a) {
+            onAccepted(now, from, a);
+        } else if (message instanceof Commit c) {
+            onCommit(now, from, c);
+        } else if (message instanceof Reject r) {
+            onReject(now, r);
+        } else if (message instanceof NotMember nm) {
+            onNotMember(now, from, nm);
+        } else if (message instanceof CatchUp c) {
+            onCatchUp(from, c);
+        }
+        // Join probes are answered by the node, which knows about groups it does not host.
+    }
+
+    private void onViewTraffic(long now, String from, long viewId, MemberId sender, GroupMessage message) {
+        highestViewSeen = Math.max(highestViewSeen, viewId);
+        if (!hasView()) {
+            if (status == GroupStatus.JOINING && future.size() < MAX_FUTURE_MESSAGES) {
+                // A joiner may hear the new view's traffic before its own admission arrives.
+                future.add(new FromPeer(from, message));
+            }
+            return;
+        }
+        if (viewId > view.id()) {
+            if (future.size() < MAX_FUTURE_MESSAGES) {
+                future.add(new FromPeer(from, message));
+            }
+            askCatchUp(now, from);
+            return;
+        }
+        if (viewId < view.id()) {
+            int rank = sender != null ? view.rankOf(sender) : rankOfAddress(from);
+            if (rank < 0) {
+                tellNotMember(now, from, sender);
+            }
+            return;
+        }
+        if (message instanceof Data d) {
+            int rank = view.rankOf(d.sender());
+            if (rank < 0) {
+                node.dropped();
+            } else if (d.kind() == DeliveryKind.P2P.code()) {
+                node.effects().deliver(group, d.sender(), d.msgNo(), view.id(), DeliveryKind.P2P, d.payload());
+            } else if (!streams.onData(rank, d)) {
+                node.dropped();
+            }
+        } else if (message instanceof OrderToken t) {
+            // Order tokens come from the leader, or from any member resending what it holds.
+            if (rankOfAddress(from) < 0 || !streams.onToken(t)) {
+                node.dropped();
+            }
+        } else if (message instanceof Ack a) {
+            int rank = rankOfAddress(from);
+            if (rank < 0 || !streams.onAck(rank, a)) {
+                node.dropped();
+            }
+        } else if (message instanceof Nak k) {
+            for (Object frame : streams.retransmit(k)) {
+                node.effects().send(from, (GroupMessage) frame);
+            }
+        }
+    }
+
+    private int rankOfAddress(String address) {
+        List<MemberId> members = view.members();
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).address().equals(address)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void tellNotMember(long now, String to, MemberId stale) {
+        Long last = lastNotMemberSent.get(to);
+        if (last != null && now - last < node.config().retransmitIntervalMs()) {
+            return;
+        }
+        lastNotMemberSent.put(to, now);
+        node.effects().send(to, new NotMember(group, view.id(), stale));
+    }
+
+    private void askCatchUp(long now, String from) {
+        if (now - lastCatchUpAt < node.config().retransmitIntervalMs()) {
+            return;
+        }
+        lastCatchUpAt = now;
+        node.effects().send(from, new CatchUp(group, view.id()));
+    }
+
+    private void onCatchUp(String from, CatchUp c) {
+        Commit commit = recentCommits.get(c.viewId());
+        if (commit != null) {
+            node.effects().send(from, commit);
+        } else if (hasView() && c.viewId() < view.id()) {
+            node.effects().send(from, new NotMember(group, view.id(), null));
+        }
+    }
+
+    private void onNotMember(long now, String from, NotMember nm) {
+        if (!hasView() || nm.currentViewId() <= view.id()) {
+            return;
+        }
+        if (self.equals(nm.member()) || nm.currentViewId() > view.id() + 1) {
+            excluded(now, "view " + nm.currentViewId() + " at " + from + " does not include " + self);
+        } else {
+            lastCatchUpAt = Long.MIN_VALUE / 2;
+            askCatchUp(now, from);
+        }
+    }
+
+    // ================================================================ joining
+
+    private void probe(long now) {
+        lastJoinAttempt = now;
+        MemberId leader = knownLeader();
+        if (leader != null) {
+            node.effects().send(leader.address(), new JoinRequest(group, self));
+        }
+        List<String> seeds = otherSeeds();
+        if (!seeds.isEmpty()) {
+            node.effects().send(seeds, new io.vsync.message.JoinProbe(group, self));
+        }
+    }
+
+    private MemberId knownLeader() {
+        for (JoinProbeReply reply : probeReplies.values()) {
+            if (reply.leader() != null) {
+                return reply.leader();
+            }
+        }
+        return null;
+    }
+
+    private List<String> otherSeeds() {
+        List<String> seeds = new ArrayList<>(node.config().seeds());
+        seeds.remove(node.config().localAddress());
+        return seeds;
+    }
+
+    private void onProbeReply(long now, String from, JoinProbeReply reply) {
+        if (status != GroupStatus.JOINING) {
+            return;
+        }
+        boolean newLeader = reply.leader() != null && knownLeader() == null;
+        probeReplies.put(from, reply);
+        if (newLeader) {
+            node.effects().send(reply.leader().address(), new JoinRequest(group, self));
+        }
+        maybeCreate(now);
+    }
+
+    /**
+     * Creates the group when a majority of the seeds answered that they are not members, none
+     * named a leader, and nobody with a lower address is trying too: processes started at the
+     * same instant must not make two groups of one name.
+     */
+    private void maybeCreate(long now) {
+        if (status != GroupStatus.JOINING || knownLeader() != null) {
+            return;
+        }
+        List<String> others = otherSeeds();
+        if (!others.isEmpty()) {
+            if (now - joinStartedAt < node.config().joinRetryMs()) {
+                return;
+            }
+            Set<String> seedSet = new HashSet<>(node.config().seeds());
+            seedSet.add(node.config().localAddress());
+            int answered = 1;
+            for (String seed : others) {
+                if (probeReplies.containsKey(seed)) {
+                    answered++;
+                }
+            }
+            if (answered < seedSet.size() / 2 + 1) {
+                return;
+            }
+            String mine = self.address();
+            for (JoinProbeReply reply : probeReplies.values()) {
+                if (reply.joining() != null && reply.joining().address().compareTo(mine) < 0) {
+                    return;
+                }
+            }
+            MemberId rival = node.lowestRecentJoiner(group, self);
+            if (rival != null && rival.address().compareTo(mine) < 0) {
+                return;
+            }
+        }
+        long firstId = highestViewSeen + 1;
+        for (JoinProbeReply reply : probeReplies.values()) {
+            firstId = Math.max(firstId, reply.lastViewId() + 1);
+        }
+        Decision creation = new Decision(firstId, List.of(self), List.of(), List.of(), new long[0], 0);
+        install(creation, List.of(), now);
+    }
+
+    private void onJoinRequest(long now, JoinRequest r) {
+        if (!hasView() || view.contains(r.joiner())) {
+            return;
+        }
+        if (!amProposerCandidate()) {
+            MemberId leader = candidateLeader();
+            if (leader != null && !leader.equals(self)) {
+                node.effects().send(leader.address(), r);
+            }
+            return;
+        }
+        pendingJoins.add(r.joiner());
+        evaluate(now);
+    }
+
+    /** What this node answers to a join probe when it hosts the group. */
+    JoinProbeReply probeReply() {
+        if (hasView()) {
+            return new JoinProbeReply(group, candidateLeader(), null, view.id());
+        }
+        return null;
+    }
+
+    // ================================================================ leaving
+
+    private void requestLeave() {
+        if (amProposerCandidate()) {
+            pendingLeaves.add(self);
+        } else {
+            MemberId leader = candidateLeader();
+            if (leader != null) {
+                node.effects().send(leader.address(), new LeaveRequest(group, view.id(), self));
+            }
+        }
+    }
+
+    private void onLeaveRequest(long now, LeaveRequest r) {
+        if (!hasView() || !view.contains(r.member())) {
+            return;
+        }
+        if (!amProposerCandidate()) {
+            MemberId leader = candidateLeader();
+            if (leader != null && !leader.equals(self)) {
+                node.effects().send(leader.address(), r);
+            }
+            return;
+        }
+        pendingLeaves.add(r.member());
+        evaluate(now);
+    }
+
+    private void finishLeave() {
+        abandon();
+        node.history().left(group, self);
+        setStatus(GroupStatus.LEFT);
+    }
+
+    /** Releases the flow-control credit of everything this member will never send now. */
+    private void abandon() {
+        long bytes = 0;
+        if (streams != null) {
+            for (OwnMessage m : streams.unstableOwn()) {
+                bytes += m.payload().length;
+            }
+        }
+        for (OwnMessage m : held) {
+            bytes += m.payload().length;
+        }
+        held.clear();
+        if (bytes > 0) {
+            node.effects().released(group, bytes);
+        }
+        streams = null;
+        proposal = null;
+    }
+
+    private void excluded(long now, String why) {
+        long viewId = view == null ? 0 : view.id();
+        abandon();
+        node.history().partitioned(group, self, viewId);
+        node.log("group " + group + ": " + self + " is out of the primary view (" + why + ")");
+        setStatus(GroupStatus.PARTITIONED);
+        rejoinAt = now + node.config().joinRetryMs();
+    }
+
+    // ================================================================ suspicion and leadership
+
+    private void suspect(MemberId m, long now) {
+        suspects.add(m);
+        MemberId leader = candidateLeader();
+        if (leader != null && !leader.equals(self)) {
+            node.effects().send(leader.address(), new Suspicion(group, view.id(), m));
+        }
+    }
+
+    private void onSuspicion(long now, Suspicion s) {
+        if (!hasView() || s.viewId() != view.id() || !view.contains(s.suspect()) || s.suspect().equals(self)) {
+            return;
+        }
+        suspects.add(s.suspect());
+        evaluate(now);
+    }
+
+    /** The lowest-ranked member this member does not suspect. */
+    private MemberId candidateLeader() {
+        for (MemberId m : view.members()) {
+            if (!suspects.contains(m)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private boolean amProposerCandidate() {
+        return self.equals(candidateLeader());
+    }
+
+    /** Starts, advances or gives up a view change as the situation requires. */
+    private void evaluate(long now) {
+        if (!hasView()) {
+            return;
+        }
+        if (proposal != null) {
+            advanceProposal(now);
+            return;
+        }
+        if (!amProposerCandidate() || now < proposeNotBefore) {
+            return;
+        }
+        boolean needed = !pendingJoins.isEmpty() || !pendingLeaves.isEmpty();
+        for (MemberId m : view.members()) {
+            needed |= suspects.contains(m);
+        }
+        // A change some other proposer began and never finished must be carried forward.
+        needed |= streams.isWedged() && now - wedgedAt > node.config().viewChangeTimeoutMs();
+        if (needed) {
+            propose(now);
+        }
+    }
+
+    private void propose(long now) {
+        maxRound++;
+        proposal = new Proposal(new Ballot(maxRound, self), now);
+        Prepare prepare = new Prepare(group, view.id(), proposal.ballot);
+        sendToOthers(prepare);
+        onPrepare(now, node.config().localAddress(), prepare);
+    }
+
+    private int majority() {
+        return view.size() / 2 + 1;
+    }
+
+    private void advanceProposal(long now) {
+        Proposal p = proposal;
+        boolean timedOut = now - p.phaseStartedAt >= node.config().viewChangeTimeoutMs();
+        if (p.phase == Proposal.Phase.PREPARE) {
+            boolean allAnswered = true;
+            for (MemberId m : view.members()) {
+                if (!p.promises.containsKey(m) && !suspects.contains(m) && !pendingLeaves.contains(m)) {
+                    allAnswered = false;
+                }
+            }
+            if (!allAnswered && !timedOut) {
+                return;
+            }
+            if (p.promises.size() >= majority()) {
+                p.decision = decide(p);
+                p.phase = Proposal.Phase.ACCEPT;
+                p.phaseStartedAt = now;
+                Accept accept = new Accept(group, view.id(), p.ballot, p.decision);
+                for (MemberId m : p.promises.keySet()) {
+                    if (!m.equals(self)) {
+                        node.effects().send(m.address(), accept);
+                    }
+                }
+                onAccept(now, node.config().localAddress(), accept);
+            } else if (timedOut) {
+                excluded(now, "only " + p.promises.size() + " of " + view.size()
+                        + " members answered the view change: not a majority");
+            }
+        } else {
+            if (p.accepted.size() >= majority()) {
+                commit(now, p.decision);
+            } else if (timedOut) {
+                proposal = null;
+                proposeNotBefore = now;
+                evaluate(now);
+            }
+        }
+    }
+
+    private Decision decide(Proposal p) {
+        Promise adopted = null;
+        for (Promise promise : p.promises.values()) {
+            if (promise.accepted() != null
+                    && (adopted == null || promise.acceptedBallot().compareTo(adopted.acceptedBallot()) > 0)) {
+                adopted = promise;
+            }
+        }
+        if (adopted != null) {
+            return adopted.accepted();
+        }
+        List<MemberId> members = new ArrayList<>();
+        List<MemberId> left = new ArrayList<>();
+        List<MemberId> failed = new ArrayList<>();
+        Set<String> addresses = new HashSet<>();
+        for (MemberId m : view.members()) {
+            if (pendingLeaves.contains(m)) {
+                left.add(m);
+            } else if (p.promises.containsKey(m)) {
+                members.add(m);
+                addresses.add(m.address());
+            } else {
+                failed.add(m);
+            }
+        }
+        for (MemberId joiner : pendingJoins) {
+            // A restarted process waits until its earlier incarnation is out of the view.
+            if (!view.contains(joiner) && addresses.add(joiner.address())) {
+                members.add(joiner);
+            }
+        }
+        long[] trim = new long[view.size()];
+        java.util.Arrays.fill(trim, Long.MAX_VALUE);
+        long tokenTrim = Long.MAX_VALUE;
+        for (Promise promise : p.promises.values()) {
+            for (int r = 0; r < trim.length; r++) {
+                trim[r] = Math.min(trim[r], promise.received()[r]);
+            }
+            tokenTrim = Math.min(tokenTrim, promise.tokensReceived());
+        }
+        return new Decision(view.id() + 1, members, left, failed, trim, tokenTrim);
+    }
+
+    private void commit(long now, Decision decision) {
+        Commit commit = new Commit(group, view.id(), decision);
+        Set<String> targets = new LinkedHashSet<>();
+        for (MemberId m : view.members()) {
+            targets.add(m.address());
+        }
+        for (MemberId m : decision.members()) {
+            targets.add(m.address());
+        }
+        targets.remove(node.config().localAddress());
+        if (!targets.isEmpty()) {
+            node.effects().send(List.copyOf(targets), commit);
+        }
+        onCommit(now, node.config().localAddress(), commit);
+    }
+
+    // ================================================================ acceptor
+
+    private void onPrepare(long now, String from, Prepare p) {
+        maxRound = Math.max(maxRound, p.ballot().round());
+        if (!hasView()) {
+            return;
+        }
+        if (p.viewId() < view.id()) {
+            Commit commit = recentCommits.get(p.viewId());
+            if (commit != null) {
+                node.effects().send(from, commit);
+            }
+            return;
+        }
+        if (p.viewId() > view.id()) {
+            askCatchUp(now, from);
+            return;
+        }
+        if (promised != null && p.ballot().compareTo(promised) < 0) {
+            node.effects().send(from, new Reject(group, view.id(), promised));
+            return;
+        }
+        promised = p.ballot();
+        if (!streams.isWedged()) {
+            streams.wedge();
+            wedgedAt = now;
+            if (status == GroupStatus.MEMBER) {
+                setStatus(GroupStatus.VIEW_CHANGE);
+            }
+        }
+        Promise promise = new Promise(group, view.id(), p.ballot(), streams.received(), streams.tokensReceived(),
+                acceptedBallot, acceptedDecision);
+        if (p.ballot().proposer().equals(self)) {
+            onPromise(now, from, promise);
+        } else {
+            node.effects().send(from, promise);
+        }
+    }
+
+    private void onPromise(long now, String from, Promise promise) {
+        if (proposal == null || !promise.ballot().equals(proposal.ballot) || promise.viewId() != view.id()
+                || proposal.phase != Proposal.Phase.PREPARE || promise.received().length != view.size()) {
+            return;
+        }
+        int rank = rankOfAddress(from);
+        if (rank >= 0) {
+            proposal.promises.put(view.members().get(rank), promise);
+            advanceProposal(now);
+        }
+    }
+
+    private void onAccept(long now, String from, Accept a) {
+        if (!hasView() || a.viewId() != view.id()) {
+            return;
+        }
+        maxRound = Math.max(maxRound, a.ballot().round());
+        if (promised != null && a.ballot().compareTo(promised) < 0) {
+            node.effects().send(from, new Reject(group, view.id(), promised));
+            return;
+        }
+        promised = a.ballot();
+        acceptedBallot = a.ballot();
+        acceptedDecision = a.decision();
+        if (!streams.isWedged()) {
+            streams.wedge();
+            wedgedAt = now;
+        }
+        Accepted accepted = new Accepted(group, view.id(), a.ballot());
+        if (a.ballot().proposer().equals(self)) {
+            onAccepted(now, from, accepted);
+        } else {
+            node.effects().send(from, accepted);
+        }
+    }
+
+    private void onAccepted(long now, String from, Accepted a) {
+        int rank = hasView() ? rankOfAddress(from) : -1;
+        if (proposal == null || !a.ballot().equals(proposal.ballot) || a.viewId() != view.id()
+                || proposal.phase != Proposal.Phase.ACCEPT || rank < 0) {
+            return;
+        }
+        proposal.accepted.add(view.members().get(rank));
+        advanceProposal(now);
+    }
+
+    private void onReject(long now, Reject r) {
+        maxRound = Math.max(maxRound, r.promised().round());
+        if (proposal != null && hasView() && r.viewId() == view.id() && r.promised().compareTo(proposal.ballot) > 0) {
+            proposal = null;
+            // Back off by rank so that two proposers do not keep overtaking each other.
+            proposeNotBefore = now + node.config().viewChangeTimeoutMs() / 4 * (1 + Math.max(0, view.rankOf(self)));
+        }
+    }
+
+    private void resetAcceptor() {
+        promised = null;
+        acceptedBallot = null;
+        acceptedDecision = null;
+    }
+
+    // ================================================================ commit and install
+
+    private void onCommit(long now, String from, Commit c) {
+        Decision d = c.decision();
+        if (status == GroupStatus.JOINING) {
+            if (d.members().contains(self)) {
+                install(d, List.of(), now);
+            }
+            return;
+        }
+        if (!hasView() || c.viewId() != view.id() || d.newViewId() != view.id() + 1) {
+            return;
+        }
+        if (!d.members().contains(self)) {
+            if (d.left().contains(self)) {
+                recentCommits.put(c.viewId(), c);
+                finishLeave();
+            } else {
+                excluded(now, "view " + d.newViewId() + " leaves it out");
+            }
+            return;
+        }
+        if (d.trim().length != view.size() || !streams.holds(d.trim(), d.tokenTrim())) {
+            // Cannot happen when every member of the decision promised what it holds; if it does,
+            // leaving and rejoining keeps the history clean.
+            node.log("group " + group + ": " + self + " lacks messages below the cut of view " + d.newViewId());
+            excluded(now, "cannot deliver up to the cut");
+            return;
+        }
+        recentCommits.put(c.viewId(), c);
+        List<OwnMessage> resend = streams.cut(d.trim(), d.tokenTrim());
+        install(d, resend, now);
+    }
+
+    private void install(Decision d, List<OwnMessage> resend, long now) {
+        List<MemberId> previous = view == null ? List.of() : view.members();
+        List<MemberId> joined = new ArrayList<>();
+        for (MemberId m : d.members()) {
+            if (!previous.contains(m)) {
+                joined.add(m);
+            }
+        }
+        view = new View(group, d.newViewId(), d.members(), joined, d.left(), d.failed());
+        highestViewSeen = Math.max(highestViewSeen, view.id());
+        streams = new ViewStreams(group, view.id(), view.members(), view.rankOf(self), node.config().fragmentSize(),
+                sink());
+        while (recentCommits.size() > RECENT_COMMITS) {
+            recentCommits.pollFirstEntry();
+        }
+        suspects.retainAll(view.members());
+        pendingJoins.removeAll(view.members());
+        pendingLeaves.retainAll(view.members());
+        resetAcceptor();
+        proposal = null;
+        proposeNotBefore = now;
+        node.history().viewInstalled(self, view);
+        node.effects().viewInstalled(group, view);
+        node.membershipChanged(now);
+        setStatus(status == GroupStatus.LEAVING ? GroupStatus.LEAVING : GroupStatus.MEMBER);
+        for (OwnMessage m : resend) {
+            multicast(m);
+        }
+        while (!held.isEmpty()) {
+            multicast(held.poll());
+        }
+        if (status == GroupStatus.LEAVING) {
+            requestLeave();
+        }
+        List<FromPeer> waiting = new ArrayList<>(future);
+        future.clear();
+        for (FromPeer m : waiting) {
+            onMessage(now, m.from(), m.message());
+        }
+        evaluate(now);
+    }
+
+    private DeliverySink sink() {
+        long viewId = view.id();
+        return new DeliverySink() {
+            @Override
+            public void deliver(MemberId sender, long msgNo, DeliveryKind kind, byte[] payload) {
+                node.history().delivered(group, self, sender, msgNo, viewId, kind);
+                node.effects().deliver(group, sender, msgNo, viewId, kind, payload);
+            }
+
+            @Override
+            public void released(long bytes) {
+                node.effects().released(group, bytes);
+            }
+        };
+    }
+
+    private void setStatus(GroupStatus next) {
+        if (status != next) {
+            status = next;
+            node.effects().statusChanged(group, next);
+        }
+    }
+}

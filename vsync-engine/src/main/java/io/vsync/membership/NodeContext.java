@@ -1,0 +1,32 @@
+package io.vsync.membership;
+
+import io.vsync.api.HistoryListener;
+import io.vsync.api.MemberId;
+import io.vsync.protocol.Effects;
+import io.vsync.protocol.ProtocolConfig;
+
+/** What a {@link GroupMember} needs from the engine-wide part of the protocol core. */
+interface NodeContext {
+
+    ProtocolConfig config();
+
+    Effects effects();
+
+    HistoryListener history();
+
+    /** A member id for a new incarnation of this process in some group. */
+    MemberId newMemberId();
+
+    boolean isSuspected(MemberId member);
+
+    /** The lowest-addressed other process recently seen trying to join {@code group}, or null. */
+    MemberId lowestRecentJoiner(String group, MemberId excluding);
+
+    /** Some group's membership changed: the set of peers to watch may have too. */
+    void membershipChanged(long now);
+
+    /** A frame was well-formed but made no sense here (wrong view, unknown sender): counted. */
+    void dropped();
+
+    void log(String message);
+}

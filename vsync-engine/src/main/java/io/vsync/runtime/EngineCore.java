@@ -1,0 +1,23 @@
+package io.vsync.runtime;
+
+import io.vsync.api.PayloadCodec;
+import io.vsync.membership.ProtocolNode;
+
+/** What a {@link GroupHandle} needs from its engine. */
+interface EngineCore {
+
+    /** The protocol core; only to be touched from tasks run by {@link #submit}. */
+    ProtocolNode node();
+
+    void submit(Runnable task);
+
+    PayloadCodec codec();
+
+    ClassLoader classLoader();
+
+    int maxMessageSize();
+
+    long sendTimeoutMs();
+
+    void requireRunning();
+}
