@@ -86,6 +86,7 @@ final class BodyEncoder {
             w.string(r.group(), "group name");
             nullableMemberId(w, r.leader());
             nullableMemberId(w, r.joining());
+            w.i64(r.lastViewId());
             return FrameType.JOIN_PROBE_REPLY;
         }
         if (m instanceof JoinRequest r) {

@@ -52,7 +52,7 @@ public final class SampleMessages {
                 new Ack("accounts", 7, new long[] {3, 4, 5}, 2),
                 new Nak("accounts", 7, Nak.SEQUENCER, 3, 9),
                 new JoinProbe("accounts", B),
-                new JoinProbeReply("accounts", A, B),
+                new JoinProbeReply("accounts", A, B, 42),
                 new JoinRequest("accounts", B),
                 new LeaveRequest("accounts", 7, B),
                 new Suspicion("accounts", 7, B),
@@ -78,9 +78,9 @@ public final class SampleMessages {
                 new OrderToken("g", 0, 0, List.of()),
                 new Ack("g", -1, new long[0], Long.MIN_VALUE),
                 new Nak("g", 0, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE),
-                new JoinProbeReply("g", null, null),
-                new JoinProbeReply("g", null, LONGEST),
-                new JoinProbeReply("g", LONGEST, null),
+                new JoinProbeReply("g", null, null, 0),
+                new JoinProbeReply("g", null, LONGEST, Long.MAX_VALUE),
+                new JoinProbeReply("g", LONGEST, null, -1),
                 new Promise("g", 0, longest, new long[0], 0, null, null),
                 new Promise("g", 0, longest, new long[] {Long.MAX_VALUE}, 0, longest, null),
                 new Promise("g", 0, longest, new long[0], 0, null, empty),
@@ -120,7 +120,7 @@ public final class SampleMessages {
             case 4 -> new Nak(g, v, rnd.nextInt(), rnd.nextLong(), rnd.nextLong());
             case 5 -> new JoinProbe(g, randomMember(rnd));
             case 6 -> new JoinProbeReply(g, rnd.nextBoolean() ? null : randomMember(rnd),
-                    rnd.nextBoolean() ? null : randomMember(rnd));
+                    rnd.nextBoolean() ? null : randomMember(rnd), rnd.nextLong());
             case 7 -> new JoinRequest(g, randomMember(rnd));
             case 8 -> new LeaveRequest(g, v, randomMember(rnd));
             case 9 -> new Suspicion(g, v, randomMember(rnd));
