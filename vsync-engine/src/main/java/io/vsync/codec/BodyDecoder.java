@@ -121,10 +121,11 @@ final class BodyDecoder {
     private static Decision decision(FrameReader r) throws MalformedFrameException {
         long newViewId = r.i64();
         List<MemberId> members = r.memberIds("decision members");
+        List<MemberId> joined = r.memberIds("decision joined");
         List<MemberId> left = r.memberIds("decision left");
         List<MemberId> failed = r.memberIds("decision failed");
         long[] trim = r.longs("decision trim");
         long tokenTrim = r.i64();
-        return new Decision(newViewId, members, left, failed, trim, tokenTrim);
+        return new Decision(newViewId, members, joined, left, failed, trim, tokenTrim);
     }
 }

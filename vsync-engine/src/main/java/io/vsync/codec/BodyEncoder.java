@@ -188,6 +188,7 @@ final class BodyEncoder {
     private static void decision(FrameWriter w, Decision d) {
         w.i64(d.newViewId());
         memberIds(w, d.members());
+        memberIds(w, d.joined());
         memberIds(w, d.left());
         memberIds(w, d.failed());
         w.longs(d.trim());

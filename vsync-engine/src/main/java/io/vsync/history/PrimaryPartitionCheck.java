@@ -14,6 +14,13 @@ import java.util.Set;
  * that left gracefully as agreeing: a leave is not a failure, and must not make the rest a
  * minority. (Two different views with the same id are guarantee 1's business.)
  *
+ * <p>One exception: a <em>refounding</em>. When a group has lost its primary (no majority of
+ * its last view survived together), its processes create it anew as fresh incarnations, and
+ * the numbering continues from the highest id they know. Such a view has only new members
+ * (every member is in {@code joined}) and owes nothing to the view before it. It is no back
+ * door for split brain: if the old line were still alive it would install the same id with
+ * other members, which guarantee 1 reports.
+ *
  * <p>After its {@code Partitioned} event a member must not install a view, nor send or
  * deliver: it stopped, and only a new incarnation may come back.
  */
@@ -40,6 +47,9 @@ final class PrimaryPartitionCheck implements GuaranteeCheck {
         View previous = view.id() > 1 ? history.view(view.id() - 1) : null;
         if (previous == null) {
             return; // the previous view is unknown: nobody recorded installing it
+        }
+        if (!view.members().isEmpty() && view.joined().containsAll(view.members())) {
+            return; // a refounding of a lost group, see the class comment
         }
         Set<MemberId> old = new HashSet<>(previous.members());
         int kept = 0;

@@ -71,11 +71,13 @@ final class GroupMember {
     private long wedgedAt;
 
     private long maxRound;
+    private long lastNow;
     private Proposal proposal;
     private long proposeNotBefore;
 
     // Joining.
     private final Map<String, JoinProbeReply> probeReplies = new HashMap<>();
+    private final Map<String, Long> refusedSeeds = new HashMap<>();
     private long joinStartedAt;
     private long lastJoinAttempt;
     private long highestViewSeen;
@@ -84,6 +86,7 @@ final class GroupMember {
 
     // Leaving.
     private long leaveRequestedAt = -1;
+    private boolean joinAfterLeave;
 
     private final TreeMap<Long, Commit> recentCommits = new TreeMap<>();
     private final ArrayList<FromPeer> future = new ArrayList<>();
@@ -148,6 +151,11 @@ final class GroupMember {
     // ================================================================ application calls
 
     void join(long now) {
+        if (status == GroupStatus.LEAVING) {
+            // Honoured once the leave completes: the old membership must end cleanly first.
+            joinAfterLeave = true;
+            return;
+        }
         if (status == GroupStatus.JOINING || hasView()) {
             return;
         }
@@ -171,12 +179,14 @@ final class GroupMember {
         rejoinAt = -1;
         setStatus(GroupStatus.JOINING);
         probeReplies.clear();
+        refusedSeeds.clear();
         joinStartedAt = now;
         probe(now);
     }
 
     void leave(long now) {
         autoRejoin = false;
+        joinAfterLeave = false;
         if (status == GroupStatus.JOINING || status == GroupStatus.PARTITIONED || status == GroupStatus.IDLE) {
             abandon();
             setStatus(GroupStatus.LEFT);
@@ -252,6 +262,7 @@ final class GroupMember {
     // ================================================================ time
 
     void tick(long now) {
+        lastNow = now;
         switch (status) {
             case JOINING -> {
                 if (now - lastJoinAttempt >= node.config().joinRetryMs()) {
@@ -275,6 +286,14 @@ final class GroupMember {
             if (!m.equals(self) && !suspects.contains(m) && node.isSuspected(m)) {
                 suspect(m, now);
             }
+        }
+        if (streams.isWedged() && proposal == null && promised != null
+                && now - wedgedAt > 3 * node.config().viewChangeTimeoutMs()
+                && !promised.proposer().equals(self) && view.contains(promised.proposer())
+                && !suspects.contains(promised.proposer())) {
+            // The change we promised to has stalled; its proposer is alive but not finishing it
+            // (it may have moved on as a new incarnation). Let the next in line carry it forward.
+            suspect(promised.proposer(), now);
         }
         if (status == GroupStatus.LEAVING) {
             if (now - leaveRequestedAt > 3 * node.config().failureTimeoutMs()) {
@@ -329,6 +348,7 @@ final class GroupMember {
     // ================================================================ incoming
 
     void onMessage(long now, String from, GroupMessage message) {
+        lastNow = now;
         if (message instanceof Data d) {
             onViewTraffic(now, from, d.viewId(), d.sender(), d);
         } else if (message instanceof OrderToken t) {
@@ -491,6 +511,15 @@ final class GroupMember {
         return seeds;
     }
 
+    /** A connection to {@code address} was refused: no process, so no member, is there. */
+    void peerUnreachable(String address, long now) {
+        if (status == GroupStatus.JOINING) {
+            refusedSeeds.put(address, now);
+            probeReplies.remove(address);
+            maybeCreate(now);
+        }
+    }
+
     private void onProbeReply(long now, String from, JoinProbeReply reply) {
         if (status != GroupStatus.JOINING) {
             return;
@@ -504,9 +533,11 @@ final class GroupMember {
     }
 
     /**
-     * Creates the group when a majority of the seeds answered that they are not members, none
-     * named a leader, and nobody with a lower address is trying too: processes started at the
-     * same instant must not make two groups of one name.
+     * Creates the group when every other seed is known not to host a member (it answered so,
+     * or its connection was refused: no process there), none named a leader, and nobody with a
+     * lower address is trying too: processes started at the same instant must not make two
+     * groups of one name. A seed that stays silent (partitioned, paused) blocks creation: the
+     * group may be alive behind it. That is why every member's address belongs in the seeds.
      */
     private void maybeCreate(long now) {
         if (status != GroupStatus.JOINING || knownLeader() != null) {
@@ -517,16 +548,11 @@ final class GroupMember {
             if (now - joinStartedAt < node.config().joinRetryMs()) {
                 return;
             }
-            Set<String> seedSet = new HashSet<>(node.config().seeds());
-            seedSet.add(node.config().localAddress());
-            int answered = 1;
             for (String seed : others) {
-                if (probeReplies.containsKey(seed)) {
-                    answered++;
+                Long refused = refusedSeeds.get(seed);
+                if (!probeReplies.containsKey(seed) && (refused == null || refused < joinStartedAt)) {
+                    return;
                 }
-            }
-            if (answered < seedSet.size() / 2 + 1) {
-                return;
             }
             String mine = self.address();
             for (JoinProbeReply reply : probeReplies.values()) {
@@ -543,7 +569,7 @@ final class GroupMember {
         for (JoinProbeReply reply : probeReplies.values()) {
             firstId = Math.max(firstId, reply.lastViewId() + 1);
         }
-        Decision creation = new Decision(firstId, List.of(self), List.of(), List.of(), new long[0], 0);
+        Decision creation = new Decision(firstId, List.of(self), List.of(self), List.of(), List.of(), new long[0], 0);
         install(creation, List.of(), now);
     }
 
@@ -551,6 +577,7 @@ final class GroupMember {
         if (!hasView() || view.contains(r.joiner())) {
             return;
         }
+        supersededBy(r.joiner(), now);
         if (!amProposerCandidate()) {
             MemberId leader = candidateLeader();
             if (leader != null && !leader.equals(self)) {
@@ -559,6 +586,25 @@ final class GroupMember {
             return;
         }
         pendingJoins.add(r.joiner());
+        evaluate(now);
+    }
+
+    /**
+     * A process asks to join with a newer incarnation than the one in our view: it only does
+     * that once its earlier membership ended (it crashed and restarted, or found itself
+     * excluded), so the earlier member is gone even though its process still answers
+     * heartbeats.
+     */
+    void supersededBy(MemberId joiner, long now) {
+        if (!hasView()) {
+            return;
+        }
+        for (MemberId m : view.members()) {
+            if (m.address().equals(joiner.address()) && m.incarnation() < joiner.incarnation()
+                    && !m.equals(self) && !suspects.contains(m)) {
+                suspect(m, now);
+            }
+        }
         evaluate(now);
     }
 
@@ -602,6 +648,12 @@ final class GroupMember {
         abandon();
         node.history().left(group, self);
         setStatus(GroupStatus.LEFT);
+        if (joinAfterLeave) {
+            joinAfterLeave = false;
+            autoRejoin = true;
+            rejoinAt = -1;
+            startJoin(lastNow);
+        }
     }
 
     /** Releases the flow-control credit of everything this member will never send now. */
@@ -763,10 +815,12 @@ final class GroupMember {
                 failed.add(m);
             }
         }
+        List<MemberId> joined = new ArrayList<>();
         for (MemberId joiner : pendingJoins) {
             // A restarted process waits until its earlier incarnation is out of the view.
             if (!view.contains(joiner) && addresses.add(joiner.address())) {
                 members.add(joiner);
+                joined.add(joiner);
             }
         }
         long[] trim = new long[view.size()];
@@ -778,7 +832,7 @@ final class GroupMember {
             }
             tokenTrim = Math.min(tokenTrim, promise.tokensReceived());
         }
-        return new Decision(view.id() + 1, members, left, failed, trim, tokenTrim);
+        return new Decision(view.id() + 1, members, joined, left, failed, trim, tokenTrim);
     }
 
     private void commit(long now, Decision decision) {
@@ -932,14 +986,7 @@ final class GroupMember {
     }
 
     private void install(Decision d, List<OwnMessage> resend, long now) {
-        List<MemberId> previous = view == null ? List.of() : view.members();
-        List<MemberId> joined = new ArrayList<>();
-        for (MemberId m : d.members()) {
-            if (!previous.contains(m)) {
-                joined.add(m);
-            }
-        }
-        view = new View(group, d.newViewId(), d.members(), joined, d.left(), d.failed());
+        view = new View(group, d.newViewId(), d.members(), d.joined(), d.left(), d.failed());
         highestViewSeen = Math.max(highestViewSeen, view.id());
         streams = new ViewStreams(group, view.id(), view.members(), view.rankOf(self), node.config().fragmentSize(),
                 sink());

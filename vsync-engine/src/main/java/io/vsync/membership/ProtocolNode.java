@@ -108,6 +108,9 @@ public final class ProtocolNode {
     public void onPeerUnreachable(long now, String address) {
         this.now = now;
         failureDetector.unreachable(address);
+        for (GroupMember member : groups.values().toArray(GroupMember[]::new)) {
+            member.peerUnreachable(address, now);
+        }
         tickGroups(now);
     }
 
@@ -180,6 +183,9 @@ public final class ProtocolNode {
             }
         }
         GroupMember member = groups.get(group);
+        if (member != null) {
+            member.supersededBy(probe.joiner(), now);
+        }
         JoinProbeReply reply = member == null ? null : member.probeReply();
         if (reply == null) {
             MemberId joining = lowestRecentJoiner(group, probe.joiner());

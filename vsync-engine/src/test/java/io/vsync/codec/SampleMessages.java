@@ -43,7 +43,7 @@ public final class SampleMessages {
     /** One message of each of the 18 protocol frame types, with ordinary values. */
     public static List<ProtocolMessage> oneOfEach() {
         Ballot ballot = new Ballot(3, A);
-        Decision decision = new Decision(8, List.of(A, B), List.of(), List.of(LONGEST), new long[] {5, 9}, 4);
+        Decision decision = new Decision(8, List.of(A, B), List.of(B), List.of(), List.of(LONGEST), new long[] {5, 9}, 4);
         return List.of(
                 new Heartbeat(42),
                 new Data("accounts", 7, A, 1, 10, DeliveryKind.ORDERED.code(), true,
@@ -68,7 +68,7 @@ public final class SampleMessages {
 
     /** Edge values: empty lists and payloads, nulls, longest strings, extreme numbers. */
     public static List<ProtocolMessage> edgeCases() {
-        Decision empty = new Decision(Long.MIN_VALUE, List.of(), List.of(), List.of(), new long[0], Long.MAX_VALUE);
+        Decision empty = new Decision(Long.MIN_VALUE, List.of(), List.of(), List.of(), List.of(), new long[0], Long.MAX_VALUE);
         Ballot longest = new Ballot(Long.MAX_VALUE, LONGEST);
         return List.of(
                 new Heartbeat(Long.MIN_VALUE),
@@ -85,7 +85,7 @@ public final class SampleMessages {
                 new Promise("g", 0, longest, new long[] {Long.MAX_VALUE}, 0, longest, null),
                 new Promise("g", 0, longest, new long[0], 0, null, empty),
                 new Accept(LONGEST_UNICODE, 0, longest, empty),
-                new Commit("g", 0, new Decision(1, manyMembers(300), manyMembers(2), manyMembers(1),
+                new Commit("g", 0, new Decision(1, manyMembers(300), manyMembers(3), manyMembers(2), manyMembers(1),
                         new long[300], 0)),
                 new Reject("g", 0, longest),
                 new CatchUp("Ωmega", Long.MIN_VALUE));
@@ -170,7 +170,7 @@ public final class SampleMessages {
     }
 
     private static Decision randomDecision(Random rnd) {
-        return new Decision(rnd.nextLong(), randomMembers(rnd), randomMembers(rnd), randomMembers(rnd),
+        return new Decision(rnd.nextLong(), randomMembers(rnd), randomMembers(rnd), randomMembers(rnd), randomMembers(rnd),
                 randomLongs(rnd), rnd.nextLong());
     }
 
