@@ -1,0 +1,23 @@
+package io.vsync.transport;
+
+import io.vsync.codec.FrameCodec;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A connection a peer opened to this engine, on which it only receives. The peer is unknown
+ * until its first frame, a Hello naming its listen address. I/O thread only.
+ */
+final class Inbound {
+    final SocketChannel channel;
+    final SelectionKey key;
+    final FrameAssembler assembler;
+    /** The peer's listen address, once its Hello arrived. */
+    String peer;
+
+    Inbound(SocketChannel channel, SelectionKey key, FrameCodec codec, int readBufferSize) {
+        this.channel = channel;
+        this.key = key;
+        this.assembler = new FrameAssembler(codec, readBufferSize);
+    }
+}

@@ -1,0 +1,151 @@
+package io.vsync.transport;
+
+import io.vsync.codec.FrameCodec;
+import io.vsync.codec.Hello;
+import io.vsync.message.ProtocolMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * TCP transport on java.nio with one I/O thread.
+ *
+ * <p>Each engine sends on its own outbound connection to each peer, opened lazily on the first
+ * send, and receives on the connections peers opened to it: two one-way connections per pair,
+ * so there is no simultaneous-connect race to settle. Every outbound connection starts with a
+ * {@link Hello} naming this engine's listen address, which is how the acceptor knows who is
+ * speaking.
+ *
+ * <p>{@code send} encodes on the calling thread and queues the frame; the I/O thread coalesces
+ * queued frames into large writes. Frames for a peer are dropped (and counted) when its queue
+ * is over {@link TransportConfig#maxQueuedBytesPerPeer()}, during the reconnect backoff after a
+ * failed connect, and when its connection fails or breaks; the protocol above resends.
+ */
+public final class NioTransport implements Transport {
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final TransportConfig config;
+    private final TransportListener listener;
+    private final FrameCodec codec;
+    private final Counters counters = new Counters();
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private volatile String localAddress;
+    private volatile OutboundTable outbound;
+    private IoLoop loop;
+    private Thread ioThread;
+
+    public NioTransport(TransportConfig config, TransportListener listener) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.codec = new FrameCodec(config.maxFrameLength());
+    }
+
+    /** The codec frames are encoded with; the engine sizes its fragments by it. */
+    public FrameCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        if (state.get() != State.NEW) {
+            throw new IllegalStateException("transport already " + state.get().name().toLowerCase());
+        }
+        Selector selector = Selector.open();
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(config.bindHost(), config.port()));
+            server.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            selector.close();
+            throw e;
+        }
+        int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        localAddress = HostPort.format(config.hostToAdvertise(), port);
+        ByteBuffer hello = codec.encode(new Hello(localAddress));
+        outbound = new OutboundTable(selector, hello, config);
+        loop = new IoLoop(selector, server, outbound, codec, config, listener, counters);
+        ioThread = new Thread(loop, "vsync-io-" + port);
+        ioThread.setDaemon(true);
+        state.set(State.RUNNING);
+        ioThread.start();
+    }
+
+    @Override
+    public String localAddress() {
+        String address = localAddress;
+        if (address == null) {
+            throw new IllegalStateException("transport not started");
+        }
+        return address;
+    }
+
+    @Override
+    public void send(String toAddress, ProtocolMessage message) {
+        ByteBuffer frame = encodeIfRunning(message);
+        if (frame != null) {
+            enqueue(toAddress, frame);
+        }
+    }
+
+    @Override
+    public void send(Collection<String> toAddresses, ProtocolMessage message) {
+        ByteBuffer frame = encodeIfRunning(message);
+        if (frame != null) {
+            for (String address : toAddresses) {
+                enqueue(address, frame);
+            }
+        }
+    }
+
+    @Override
+    public TransportStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public void close() {
+        State previous = state.getAndSet(State.CLOSED);
+        if (previous != State.RUNNING) {
+            return;
+        }
+        loop.stop();
+        if (Thread.currentThread() != ioThread) {
+            try {
+                ioThread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } // on the I/O thread itself (a callback closed us): the loop ends when the callback returns
+    }
+
+    /** The encoded frame, or null (counted as a drop) after close. */
+    private ByteBuffer encodeIfRunning(ProtocolMessage message) {
+        State s = state.get();
+        if (s == State.NEW) {
+            throw new IllegalStateException("transport not started");
+        }
+        if (s == State.CLOSED) {
+            counters.dropped.increment();
+            return null;
+        }
+        return codec.encode(message);
+    }
+
+    private void enqueue(String toAddress, ByteBuffer frame) {
+        Outbound connection = outbound.forSend(toAddress);
+        if (connection == null || !connection.offer(frame)) {
+            counters.dropped.increment(); // backing off after a failed connect, or queue full
+            return;
+        }
+        outbound.schedule(connection);
+    }
+}

@@ -1,0 +1,157 @@
+package io.vsync.transport;
+
+import static io.vsync.transport.RecordingListener.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vsync.codec.FrameCodec;
+import io.vsync.codec.Hello;
+import io.vsync.message.Heartbeat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Raw sockets that send what no transport would: the victim drops and counts, closes the
+ * connection when the stream cannot be trusted, and keeps serving an honest peer throughout.
+ */
+class HostileInputTest {
+    private static final String LIAR = "10.9.9.9:7800";
+    private final FrameCodec codec = new FrameCodec();
+    private final RecordingListener victimEvents = new RecordingListener();
+    private NioTransport victim;
+    private NioTransport honest;
+
+    @BeforeEach
+    void start() {
+        victim = Loopback.start(victimEvents);
+        honest = Loopback.start(new RecordingListener());
+    }
+
+    @AfterEach
+    void close() {
+        victim.close();
+        honest.close();
+    }
+
+    @Test
+    void randomGarbageIsCountedAndTheConnectionClosed() throws Exception {
+        long seed = Long.getLong("vsync.seed", System.nanoTime());
+        System.out.println("randomGarbage seed=" + seed + " (replay with -Dvsync.seed=" + seed + ")");
+        byte[] garbage = new byte[4096];
+        new Random(seed).nextBytes(garbage);
+        garbage[4] = 0; // make sure it is not, by a one-in-65536 chance, a valid magic
+        assertClosedAndCounted(garbage);
+    }
+
+    @Test
+    void badMagicClosesTheConnection() throws Exception {
+        ByteBuffer frame = copy(codec.encode(new Heartbeat(1)));
+        frame.putShort(4, (short) 0x4854); // "HT": someone speaking HTTP, say
+        assertClosedAndCounted(concat(hello(), frame.array()));
+        await("lost reported for the hello'd peer", () -> victimEvents.lost().contains(LIAR));
+    }
+
+    @Test
+    void hugeAndNegativeLengthsCloseTheConnection() throws Exception {
+        for (int length : new int[] {Integer.MAX_VALUE, codec.maxFrameLength() + 1, -1, Integer.MIN_VALUE, 0, 3}) {
+            byte[] header = ByteBuffer.allocate(8).putInt(length).putShort(FrameCodec.MAGIC).put((byte) 1).put((byte) 1)
+                    .array();
+            assertClosedAndCounted(concat(hello(), header));
+        }
+    }
+
+    @Test
+    void aFirstFrameThatIsNotHelloClosesTheConnection() throws Exception {
+        assertClosedAndCounted(toBytes(codec.encode(new Heartbeat(1))));
+        assertThat(victimEvents.messages()).allMatch(r -> r.from().equals(honest.localAddress()));
+    }
+
+    @Test
+    void anUndecodableFrameIsDroppedAndTheStreamContinues() throws Exception {
+        ByteBuffer unknownType = copy(codec.encode(new Heartbeat(1)));
+        unknownType.put(7, (byte) 99);
+        ByteBuffer badBody = copy(codec.encode(new Heartbeat(2)));
+        badBody.putInt(0, badBody.getInt(0) - 1); // one byte short: the Heartbeat's long is truncated…
+        byte[] shortened = java.util.Arrays.copyOf(badBody.array(), badBody.capacity() - 1); // …and framed so
+        byte[] stream = concat(hello(), unknownType.array(), shortened, toBytes(codec.encode(new Heartbeat(3))));
+        try (Socket s = connect()) {
+            s.getOutputStream().write(stream);
+            await("the good frame", () -> victimEvents.messages().size() == 1);
+            assertThat(victimEvents.messages().get(0).from()).isEqualTo(LIAR);
+            assertThat(victimEvents.messages().get(0).message()).isEqualTo(new Heartbeat(3));
+            assertThat(victim.stats().malformedFrames()).isEqualTo(2);
+            assertThat(victim.stats().openConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFrameSplitIntoSingleBytesStillArrives() throws Exception {
+        byte[] stream = concat(hello(), toBytes(codec.encode(new Heartbeat(7))));
+        try (Socket s = connect()) {
+            s.setTcpNoDelay(true);
+            for (byte b : stream) {
+                s.getOutputStream().write(b);
+                s.getOutputStream().flush();
+            }
+            await("the frame", () -> victimEvents.messages().size() == 1);
+        }
+    }
+
+    private void assertClosedAndCounted(byte[] stream) throws Exception {
+        long malformedBefore = victim.stats().malformedFrames();
+        try (Socket s = connect()) {
+            s.getOutputStream().write(stream);
+            s.setSoTimeout(5000);
+            assertThat(readUntilClosed(s.getInputStream())).as("victim closed the connection").isTrue();
+        }
+        await("counted", () -> victim.stats().malformedFrames() == malformedBefore + 1);
+        assertStillServesOthers();
+    }
+
+    private void assertStillServesOthers() {
+        int before = victimEvents.messagesFrom(honest.localAddress()).size();
+        honest.send(victim.localAddress(), new Heartbeat(42));
+        await("honest peer still served", () -> victimEvents.messagesFrom(honest.localAddress()).size() == before + 1);
+    }
+
+    private Socket connect() throws IOException {
+        String address = victim.localAddress();
+        return new Socket("127.0.0.1", Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+    }
+
+    private static boolean readUntilClosed(InputStream in) throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (SocketException reset) {
+            return true; // closed with unread data: a reset
+        }
+    }
+
+    private byte[] hello() {
+        return toBytes(codec.encode(new Hello(LIAR)));
+    }
+
+    private static byte[] toBytes(ByteBuffer frame) {
+        byte[] bytes = new byte[frame.remaining()];
+        frame.duplicate().get(bytes);
+        return bytes;
+    }
+
+    private static ByteBuffer copy(ByteBuffer frame) {
+        return ByteBuffer.wrap(toBytes(frame));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+}
