@@ -19,9 +19,7 @@ public final class Main {
         try {
             status = switch (args[0]) {
                 case "simulate" -> SimulateCommand.run(rest, System.out);
-                case "perf" -> PerfCommand.run(rest, System.out);
                 case "demo" -> DemoCommand.run(rest, System.out);
-                case "member" -> PerfMember.run(rest);
                 default -> {
                     usage();
                     yield 2;
