@@ -77,8 +77,8 @@ class LivenessTest {
         CheckResult result = h.check(alive(A, B));
 
         assertBreaksOnly(result, 12);
-        assertThat(onlyDetail(result)).contains(B + " (in final view 2) never delivered 1 message(s) of surviving sender "
-                + A + ": [1 (view 2)]");
+        assertThat(onlyDetail(result)).contains(B + " (in final view 2) never delivered 1 message(s)"
+                + " of surviving sender " + A + ": [1 (view 2)]");
         assertHolds(h.check(CheckOptions.safetyOnly()));
     }
 
