@@ -104,6 +104,16 @@ class LivenessTest {
     }
 
     @Test
+    void theLiveMembersAreIgnoredUnlessTheRunEndedQuiescent() {
+        HistoryBuilder h = history();
+        h.install(h.view(1, A, B, C), A, B, C);
+
+        assertHolds(h.check(new CheckOptions(false, Map.of(GROUP, Set.of(A)))));
+        assertThat(CheckOptions.safetyOnly().quiescentEnd()).isFalse();
+        assertThat(alive(A).aliveAtEnd("elsewhere")).isEmpty();
+    }
+
+    @Test
     void aGroupWhoseLiveMembersInstalledNoViewBreaksLiveness() {
         CheckResult result = new Checker().check(List.of(), alive(A));
 
