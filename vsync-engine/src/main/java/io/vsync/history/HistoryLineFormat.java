@@ -6,6 +6,7 @@ import io.vsync.api.View;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -63,36 +64,43 @@ final class HistoryLineFormat {
     /**
      * Parses one complete line.
      *
+     * @param knownMembers member ids parsed so far, by text: one object per member keeps a
+     *                     large history small and makes comparing members cheap
      * @throws IllegalArgumentException saying what is wrong with the line
      */
-    static HistoryEvent parse(String line) {
+    static HistoryEvent parse(String line, Map<String, MemberId> knownMembers) {
         String[] f = line.split("\t", -1);
         String type = f[0];
         return switch (type) {
             case "V" -> {
                 fields(f, 8, "V group member viewId members joined left failed");
                 String group = group(f[1]);
-                View view = new View(group, number(f[3], "viewId"), memberList(f[4], "members"),
-                        memberList(f[5], "joined"), memberList(f[6], "left"), memberList(f[7], "failed"));
-                yield new HistoryEvent.ViewInstalled(group, memberId(f[2], "member"), view);
+                View view = new View(group, number(f[3], "viewId"),
+                        memberList(f[4], "members", knownMembers),
+                        memberList(f[5], "joined", knownMembers),
+                        memberList(f[6], "left", knownMembers),
+                        memberList(f[7], "failed", knownMembers));
+                yield new HistoryEvent.ViewInstalled(group, memberId(f[2], "member", knownMembers), view);
             }
             case "S" -> {
                 fields(f, 6, "S group member msgNo viewId KIND");
-                yield new HistoryEvent.Sent(group(f[1]), memberId(f[2], "member"),
+                yield new HistoryEvent.Sent(group(f[1]), memberId(f[2], "member", knownMembers),
                         number(f[3], "msgNo"), number(f[4], "viewId"), kind(f[5]));
             }
             case "D" -> {
                 fields(f, 7, "D group member sender msgNo viewId KIND");
-                yield new HistoryEvent.Delivered(group(f[1]), memberId(f[2], "member"),
-                        memberId(f[3], "sender"), number(f[4], "msgNo"), number(f[5], "viewId"), kind(f[6]));
+                yield new HistoryEvent.Delivered(group(f[1]), memberId(f[2], "member", knownMembers),
+                        memberId(f[3], "sender", knownMembers), number(f[4], "msgNo"), number(f[5], "viewId"),
+                        kind(f[6]));
             }
             case "P" -> {
                 fields(f, 4, "P group member viewId");
-                yield new HistoryEvent.Partitioned(group(f[1]), memberId(f[2], "member"), number(f[3], "viewId"));
+                yield new HistoryEvent.Partitioned(group(f[1]), memberId(f[2], "member", knownMembers),
+                        number(f[3], "viewId"));
             }
             case "L" -> {
                 fields(f, 3, "L group member");
-                yield new HistoryEvent.Left(group(f[1]), memberId(f[2], "member"));
+                yield new HistoryEvent.Left(group(f[1]), memberId(f[2], "member", knownMembers));
             }
             default -> throw new IllegalArgumentException(
                     "unknown event type '" + type + "' (want V, S, D, P or L)");
@@ -156,21 +164,27 @@ final class HistoryLineFormat {
         }
     }
 
-    private static MemberId memberId(String text, String field) {
+    private static MemberId memberId(String text, String field, Map<String, MemberId> knownMembers) {
+        MemberId known = knownMembers.get(text);
+        if (known != null) {
+            return known;
+        }
         try {
-            return MemberId.parse(text);
+            MemberId member = MemberId.parse(text);
+            knownMembers.put(text, member);
+            return member;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad " + field + ": " + e.getMessage());
         }
     }
 
-    private static List<MemberId> memberList(String text, String field) {
+    private static List<MemberId> memberList(String text, String field, Map<String, MemberId> knownMembers) {
         if (text.equals(EMPTY_LIST)) {
             return List.of();
         }
         List<MemberId> members = new ArrayList<>();
         for (String item : text.split(",", -1)) {
-            members.add(memberId(item, field));
+            members.add(memberId(item, field, knownMembers));
         }
         return members;
     }

@@ -89,7 +89,8 @@ final class LivenessCheck implements GuaranteeCheck {
             for (MemberId receiver : finalView.members()) {
                 List<String> missing = new ArrayList<>();
                 for (LastSend send : owed) {
-                    if (history.installed(receiver, send.viewId()) && !deliveredBy.get(receiver).contains(send.message())) {
+                    if (history.installed(receiver, send.viewId())
+                            && !deliveredBy.get(receiver).contains(send.message())) {
                         missing.add(send.message().msgNo() + " (view " + send.viewId() + ")");
                     }
                 }

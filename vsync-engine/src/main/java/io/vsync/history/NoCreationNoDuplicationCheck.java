@@ -31,18 +31,23 @@ final class NoCreationNoDuplicationCheck implements GuaranteeCheck {
     private static void check(GroupHistory history, HistoryEvent.Delivered d, Set<MessageId> delivered,
                               ViolationCollector violations) {
         MessageId message = MessageId.of(d);
-        String who = "group " + history.group() + ": " + d.member() + " delivered " + message + " in view " + d.viewId();
         if (history.sendsOf(message).isEmpty()) {
-            violations.report(Guarantee.NO_CREATION_NO_DUPLICATION, () -> who + ", which " + d.sender()
+            violations.report(Guarantee.NO_CREATION_NO_DUPLICATION, () -> who(history, d) + ", which " + d.sender()
                     + " never sent");
         }
         View view = history.view(d.viewId());
         if (view != null && !view.contains(d.sender())) {
-            violations.report(Guarantee.NO_CREATION_NO_DUPLICATION, () -> who + ", but the sender is not a member of view "
-                    + view.id() + " " + view.members());
+            violations.report(Guarantee.NO_CREATION_NO_DUPLICATION, () -> who(history, d)
+                    + ", but the sender is not a member of view " + view.id() + " " + view.members());
         }
         if (!delivered.add(message)) {
-            violations.report(Guarantee.NO_CREATION_NO_DUPLICATION, () -> who + " a second time");
+            violations.report(Guarantee.NO_CREATION_NO_DUPLICATION, () -> who(history, d) + " a second time");
         }
+    }
+
+    /** Built only for violations that are shown: building it for every delivery costs more than the check. */
+    private static String who(GroupHistory history, HistoryEvent.Delivered d) {
+        return "group " + history.group() + ": " + d.member() + " delivered " + MessageId.of(d)
+                + " in view " + d.viewId();
     }
 }

@@ -68,13 +68,12 @@ final class SendingViewCheck implements GuaranteeCheck {
     private static void checkDeliveryView(GroupHistory history, HistoryEvent.Delivered delivered, Long current,
                                           ViolationCollector violations) {
         MessageId message = MessageId.of(delivered);
-        String who = "group " + history.group() + ": " + delivered.member() + " delivered " + message;
         if (current == null) {
-            violations.report(Guarantee.SENDING_VIEW_DELIVERY, () -> who + " (recorded as view "
+            violations.report(Guarantee.SENDING_VIEW_DELIVERY, () -> who(history, delivered) + " (recorded as view "
                     + delivered.viewId() + ") before installing any view");
         } else if (delivered.viewId() != current) {
-            violations.report(Guarantee.SENDING_VIEW_DELIVERY, () -> who + " recording view " + delivered.viewId()
-                    + " while it had view " + current + " installed");
+            violations.report(Guarantee.SENDING_VIEW_DELIVERY, () -> who(history, delivered) + " recording view "
+                    + delivered.viewId() + " while it had view " + current + " installed");
         }
         List<HistoryEvent.Sent> sends = history.sendsOf(message);
         if (sends.isEmpty()) {
@@ -85,8 +84,13 @@ final class SendingViewCheck implements GuaranteeCheck {
                 return;
             }
         }
-        violations.report(Guarantee.SENDING_VIEW_DELIVERY, () -> who + " in view " + delivered.viewId()
-                + " but it was sent only in view(s) " + sentViews(sends));
+        violations.report(Guarantee.SENDING_VIEW_DELIVERY, () -> who(history, delivered) + " in view "
+                + delivered.viewId() + " but it was sent only in view(s) " + sentViews(sends));
+    }
+
+    /** Built only for violations that are shown: building it for every delivery costs more than the check. */
+    private static String who(GroupHistory history, HistoryEvent.Delivered delivered) {
+        return "group " + history.group() + ": " + delivered.member() + " delivered " + MessageId.of(delivered);
     }
 
     private static List<Long> sentViews(List<HistoryEvent.Sent> sends) {
@@ -115,8 +119,8 @@ final class SendingViewCheck implements GuaranteeCheck {
                 StringBuilder text = new StringBuilder("group ").append(history.group()).append(": ")
                         .append(message).append(" (sent in view(s) ").append(sentViews(sends))
                         .append(") was delivered in different views:");
-                byView.forEach((viewId, deliverers) ->
-                        text.append(" in view ").append(viewId).append(" by ").append(Details.list(deliverers)).append(';'));
+                byView.forEach((viewId, deliverers) -> text.append(" in view ").append(viewId)
+                        .append(" by ").append(Details.list(deliverers)).append(';'));
                 text.setLength(text.length() - 1);
                 return text.toString();
             });

@@ -77,8 +77,8 @@ class LivenessTest {
         CheckResult result = h.check(alive(A, B));
 
         assertBreaksOnly(result, 12);
-        assertThat(onlyDetail(result)).contains(B + " (in final view 2) never delivered 1 message(s) of surviving sender "
-                + A + ": [1 (view 2)]");
+        assertThat(onlyDetail(result)).contains(B + " (in final view 2) never delivered 1 message(s)"
+                + " of surviving sender " + A + ": [1 (view 2)]");
         assertHolds(h.check(CheckOptions.safetyOnly()));
     }
 
@@ -101,6 +101,16 @@ class LivenessTest {
         h.multicast(A, 2, 2, P2P, D); // point-to-point: owed to d only, and not checked
 
         assertHolds(h.check(alive(A, B, D)));
+    }
+
+    @Test
+    void theLiveMembersAreIgnoredUnlessTheRunEndedQuiescent() {
+        HistoryBuilder h = history();
+        h.install(h.view(1, A, B, C), A, B, C);
+
+        assertHolds(h.check(new CheckOptions(false, Map.of(GROUP, Set.of(A)))));
+        assertThat(CheckOptions.safetyOnly().quiescentEnd()).isFalse();
+        assertThat(alive(A).aliveAtEnd("elsewhere")).isEmpty();
     }
 
     @Test
