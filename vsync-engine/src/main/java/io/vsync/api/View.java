@@ -7,7 +7,9 @@ import java.util.List;
  * this member list, in rank order (oldest first). The member of rank 0 is the leader.
  *
  * @param group   the group's name
- * @param id      view number; views of a group are numbered 1, 2, 3, … with no gaps
+ * @param id      view number: each view's id is one more than the previous one's. A group's
+ *                first view takes a number derived from its creator's start time, so that a
+ *                group lost and created again never reuses an id
  * @param members members in rank order
  * @param joined  members new in this view
  * @param left    members of the previous view that left gracefully

@@ -26,6 +26,7 @@ import io.vsync.message.Suspicion;
 import io.vsync.multicast.DeliverySink;
 import io.vsync.multicast.OwnMessage;
 import io.vsync.multicast.ViewStreams;
+import io.vsync.protocol.ProtocolConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -565,7 +566,11 @@ final class GroupMember {
                 return;
             }
         }
-        long firstId = highestViewSeen + 1;
+        // A new line of views starts above anything anyone here knows, and above what any earlier
+        // creator could have reached: its number comes from this process's incarnation (its start
+        // time under the runtime), so a group lost and made again never reuses a view id even
+        // when every process that knew the old ids is gone.
+        long firstId = Math.max(highestViewSeen + 1, (node.config().processIncarnation() << ProtocolConfig.JOIN_BITS) + 1);
         for (JoinProbeReply reply : probeReplies.values()) {
             firstId = Math.max(firstId, reply.lastViewId() + 1);
         }
@@ -681,6 +686,11 @@ final class GroupMember {
         node.history().partitioned(group, self, viewId);
         node.log("group " + group + ": " + self + " is out of the primary view (" + why + ")");
         setStatus(GroupStatus.PARTITIONED);
+        if (joinAfterLeave) {
+            // Excluded while leaving, with a join queued behind the leave: the leave is moot.
+            joinAfterLeave = false;
+            autoRejoin = true;
+        }
         rejoinAt = now + node.config().joinRetryMs();
     }
 

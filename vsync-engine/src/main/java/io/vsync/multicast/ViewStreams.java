@@ -73,7 +73,9 @@ public final class ViewStreams {
     private boolean ackDirty;
 
     private final long[] contiguousAtLastCheck;
+    private final long[] knownAtLastCheck;
     private long tokensAtLastCheck;
+    private long tokensKnownAtLastCheck;
     private long deliveredCount;
 
     public ViewStreams(String group, long viewId, List<MemberId> members, int myRank, int fragmentSize,
@@ -96,6 +98,7 @@ public final class ViewStreams {
         this.tokenAcks = new long[n];
         this.assignedUpTo = new long[n];
         this.contiguousAtLastCheck = new long[n];
+        this.knownAtLastCheck = new long[n];
     }
 
     public long viewId() {
@@ -270,7 +273,10 @@ public final class ViewStreams {
             for (int m = 0; m < n; m++) {
                 known = Math.max(known, acks[m][r]);
             }
-            if (have < known && have == contiguousAtLastCheck[r]) {
+            // Ask only for a gap that was already there at the last check and has not moved.
+            boolean stuck = have < knownAtLastCheck[r] && have == contiguousAtLastCheck[r];
+            knownAtLastCheck[r] = known;
+            if (stuck) {
                 int holder = holderOf(r, have + 1, acks, r, suspectedRanks);
                 if (holder >= 0) {
                     naks.add(new NakTo(holder, new Nak(group, viewId, r, have + 1,
@@ -285,7 +291,9 @@ public final class ViewStreams {
             for (int m = 0; m < n; m++) {
                 known = Math.max(known, tokenAcks[m]);
             }
-            if (have < known && have == tokensAtLastCheck) {
+            boolean stuck = have < tokensKnownAtLastCheck && have == tokensAtLastCheck;
+            tokensKnownAtLastCheck = known;
+            if (stuck) {
                 long[][] tokenHeld = new long[n][];
                 for (int m = 0; m < n; m++) {
                     tokenHeld[m] = new long[] {tokenAcks[m]};

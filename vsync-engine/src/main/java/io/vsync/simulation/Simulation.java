@@ -51,6 +51,7 @@ public final class Simulation {
     private long deliveries;
     private long sends;
     private long faults;
+    private long incarnations;
 
     public Simulation(long seed, SimulationConfig config) {
         this.seed = seed;
@@ -246,7 +247,8 @@ public final class Simulation {
         }
 
         void start() {
-            incarnation++;
+            // Unique across the run, as start times are across real processes.
+            incarnation = ++incarnations;
             ProtocolConfig protocolConfig = new ProtocolConfig(address(), incarnation, addresses,
                     config.heartbeatMs(), config.failureTimeoutMs(), Math.max(50, config.failureTimeoutMs() / 2),
                     20, 50, 60 * 1024);
