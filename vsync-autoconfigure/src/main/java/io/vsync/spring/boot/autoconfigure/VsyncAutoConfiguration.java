@@ -8,6 +8,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
@@ -32,6 +33,12 @@ public final class VsyncAutoConfiguration {
     @ConditionalOnMissingBean(name = VsyncAnnotationBeanPostProcessor.BEAN_NAME)
     static VsyncAnnotationBeanPostProcessor vsyncAnnotationBeanPostProcessor() {
         return new VsyncAnnotationBeanPostProcessor();
+    }
+
+    @Bean
+    @ConfigurationPropertiesBinding
+    static GroupOptionsConverter vsyncGroupOptionsConverter() {
+        return new GroupOptionsConverter();
     }
 
     @Bean

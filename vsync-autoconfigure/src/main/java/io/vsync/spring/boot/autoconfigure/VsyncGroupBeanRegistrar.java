@@ -36,8 +36,9 @@ class VsyncGroupBeanRegistrar implements BeanDefinitionRegistryPostProcessor, En
         if (!(registry instanceof BeanFactory beanFactory)) {
             return;
         }
-        Map<String, VsyncProperties.GroupOptions> groups = Binder.get(this.environment)
-            .bind("vsync.groups", Bindable.mapOf(String.class, VsyncProperties.GroupOptions.class))
+        // Only the names matter here; the options are bound (and validated) by VsyncProperties.
+        Map<String, Object> groups = Binder.get(this.environment)
+            .bind("vsync.groups", Bindable.mapOf(String.class, Object.class))
             .orElse(Map.of());
         for (String name : groups.keySet()) {
             if (!VsyncProperties.GROUP_NAME.matcher(name).matches()) {

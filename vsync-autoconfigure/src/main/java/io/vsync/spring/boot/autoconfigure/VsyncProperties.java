@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -226,7 +228,7 @@ public class VsyncProperties implements Validator {
         }
         else if (timeout.compareTo(interval) <= 0) {
             reject(errors, "failure-detection.timeout", timeout,
-                    "must be longer than vsync.failure-detection.heartbeat-interval (" + interval
+                    "must be longer than vsync.failure-detection.heartbeat-interval (" + format(interval)
                             + "): a peer would be suspected between two heartbeats");
         }
         long max = p.maxMessageSize.toBytes();
@@ -235,7 +237,7 @@ public class VsyncProperties implements Validator {
         }
         else if (p.sendWindow.toBytes() < max) {
             reject(errors, "send-window", p.sendWindow,
-                    "must be at least vsync.max-message-size (" + p.maxMessageSize
+                    "must be at least vsync.max-message-size (" + format(p.maxMessageSize)
                             + "), or a message of the maximum size could never be sent");
         }
         positive(errors, "lifecycle.join-timeout", p.lifecycle.getJoinTimeout());
@@ -269,7 +271,25 @@ public class VsyncProperties implements Validator {
      * well both in the exception and in Boot's failure analysis.
      */
     private static void reject(Errors errors, String property, Object value, @Nullable String reason) {
-        errors.reject("vsync.invalid", "vsync." + property + ": '" + value + "' " + reason);
+        errors.reject("vsync.invalid", "vsync." + property + ": '" + format(value) + "' " + reason);
+    }
+
+    private static String format(Object value) {
+        if (value instanceof Duration duration) {
+            return DurationStyle.SIMPLE.print(duration);
+        }
+        if (value instanceof DataSize size) {
+            long bytes = size.toBytes();
+            for (DataUnit unit : new DataUnit[] { DataUnit.TERABYTES, DataUnit.GIGABYTES, DataUnit.MEGABYTES,
+                    DataUnit.KILOBYTES }) {
+                long unitBytes = DataSize.of(1, unit).toBytes();
+                if (bytes != 0 && bytes % unitBytes == 0) {
+                    return (bytes / unitBytes) + unit.name().substring(0, 1) + "B";
+                }
+            }
+            return bytes + "B";
+        }
+        return String.valueOf(value);
     }
 
     // ---------------------------------------------------------------- nested types
