@@ -8,8 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.jspecify.annotations.Nullable;
-
 import io.vsync.api.PayloadCodec;
 import io.vsync.api.VsyncEngine;
 
@@ -121,10 +119,6 @@ public class VsyncEngineConfigurer {
         catch (UnknownHostException ex) {
             return "localhost";
         }
-    }
-
-    static @Nullable String describe(@Nullable Throwable ex) {
-        return (ex != null) ? ex.getClass().getSimpleName() + ": " + ex.getMessage() : null;
     }
 
 }

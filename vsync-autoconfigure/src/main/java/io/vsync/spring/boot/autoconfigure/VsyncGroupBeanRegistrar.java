@@ -2,6 +2,8 @@ package io.vsync.spring.boot.autoconfigure;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -24,7 +26,7 @@ import io.vsync.api.VsyncEngine;
  */
 class VsyncGroupBeanRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
 
-    private Environment environment;
+    private @Nullable Environment environment;
 
     @Override
     public void setEnvironment(Environment environment) {
@@ -33,7 +35,7 @@ class VsyncGroupBeanRegistrar implements BeanDefinitionRegistryPostProcessor, En
 
     @Override
     public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) throws BeansException {
-        if (!(registry instanceof BeanFactory beanFactory)) {
+        if (!(registry instanceof BeanFactory beanFactory) || this.environment == null) {
             return;
         }
         // Only the names matter here; the options are bound (and validated) by VsyncProperties.

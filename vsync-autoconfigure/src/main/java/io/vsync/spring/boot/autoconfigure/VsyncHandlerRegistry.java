@@ -27,9 +27,10 @@ public class VsyncHandlerRegistry {
 
     private final VsyncProperties properties;
 
-    private final Map<String, GroupDispatcher> dispatchers = new LinkedHashMap<>();
+    // Replaced once, by bind(), and read from any thread afterwards.
+    private volatile Map<String, GroupDispatcher> dispatchers = Map.of();
 
-    private final Map<String, StateMethods> stateMethods = new LinkedHashMap<>();
+    private volatile Map<String, StateMethods> stateMethods = Map.of();
 
     private volatile boolean bound;
 
@@ -119,8 +120,8 @@ public class VsyncHandlerRegistry {
             throw new InvalidGroupHandlerException(problems);
         }
         dispatchers.values().forEach(GroupDispatcher::register);
-        this.dispatchers.putAll(dispatchers);
-        this.stateMethods.putAll(states);
+        this.dispatchers = dispatchers;
+        this.stateMethods = states;
         if (!states.isEmpty()) {
             logger.warn("@StateProvider/@StateLoader methods of groups " + states.keySet()
                     + " are validated but not used yet: this Vsync engine has no state-transfer API");

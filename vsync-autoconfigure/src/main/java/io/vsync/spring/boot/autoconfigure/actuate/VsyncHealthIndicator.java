@@ -21,8 +21,8 @@ import io.vsync.spring.boot.autoconfigure.VsyncHandlerRegistry;
 import io.vsync.spring.boot.autoconfigure.VsyncProperties;
 
 /**
- * Health of Vsync: UP when the engine runs and every group that is joined at startup is a
- * member of its primary view; DOWN, with the reason, when the engine has not started, a group
+ * Health of Vsync: UP when the engine runs and every configured group that is joined at startup
+ * (or that the application joined since) is a member of its primary view; DOWN, with the reason, when the engine has not started, a group
  * is partitioned or not a member, was left after a handler failure ({@code FAIL_STOP}), or has
  * been in a view change for longer than {@code vsync.health.view-change-limit}.
  */
@@ -63,11 +63,14 @@ public class VsyncHealthIndicator extends AbstractHealthIndicator {
         List<String> reasons = new ArrayList<>();
         Map<String, Object> groups = new LinkedHashMap<>();
         this.properties.getGroups().forEach((name, options) -> {
-            if (options != null && !options.isJoinOnStartup()) {
-                return;
-            }
             Group group = this.engine.group(name);
             GroupStatus status = group.status();
+            boolean expected = options == null || options.isJoinOnStartup()
+                    || (status != GroupStatus.IDLE && status != GroupStatus.LEFT);
+            if (!expected) {
+                // joined later by the application, or not at all
+                return;
+            }
             View view = group.view();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("status", status);

@@ -105,6 +105,21 @@ class VsyncHealthIndicatorTests {
     }
 
     @Test
+    void groupsNotJoinedAtStartupCountOnceTheApplicationJoinsThem() {
+        this.runner.run(context -> {
+            FakeGroup later = context.getBean(FakeVsyncEngine.class).group("later");
+            VsyncHealthIndicator indicator = context.getBean(VsyncHealthIndicator.class);
+            assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+            later.joinAsync();
+            assertThat(indicator.health().getDetails().get("groups").toString()).contains("later");
+            later.status = GroupStatus.PARTITIONED;
+            Health health = indicator.health();
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat((String) health.getDetails().get("reason")).contains("group 'later' is partitioned");
+        });
+    }
+
+    @Test
     void downAfterAFailStop() {
         this.runner.withUserConfiguration(FailingHandler.class)
             .withPropertyValues("vsync.handler.error-policy=fail-stop")
