@@ -42,6 +42,9 @@ public class FakeGroup implements Group {
 
     public volatile GroupStats stats = new GroupStats(5, 7, 500, 700, 2, 1, 0, 0, 0);
 
+    /** Returned by leaveAsync() when set, instead of leaving at once. */
+    public volatile CompletableFuture<Void> leaveResult;
+
     /** Returned by joinAsync() when set, instead of joining at once. */
     public volatile CompletableFuture<View> joinResult;
 
@@ -96,6 +99,10 @@ public class FakeGroup implements Group {
     @Override
     public CompletableFuture<Void> leaveAsync() {
         this.engine.events.add("leave:" + this.name);
+        if (this.leaveResult != null) {
+            this.status = GroupStatus.LEAVING;
+            return this.leaveResult;
+        }
         this.status = GroupStatus.LEFT;
         return CompletableFuture.completedFuture(null);
     }

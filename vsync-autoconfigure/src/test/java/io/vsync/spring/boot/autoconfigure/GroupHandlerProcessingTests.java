@@ -219,6 +219,35 @@ class GroupHandlerProcessingTests {
     }
 
     @Test
+    void retriesPauseForTheBackoff() {
+        this.runner.withUserConfiguration(Flaky.class)
+            .withPropertyValues("vsync.handler.max-attempts=2", "vsync.handler.retry-backoff=150ms")
+            .run(context -> {
+                FakeGroup group = context.getBean(FakeVsyncEngine.class).group("accounts");
+                context.getBean(Flaky.class).failuresLeft.set(1);
+                long started = System.nanoTime();
+                group.deliver(new Payloads.Deposit("alice", 1));
+                assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                    .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(150));
+                assertThat(context.getBean(Flaky.class).handled).containsExactly(1L);
+            });
+    }
+
+    @Test
+    void maxAttemptsCanBeSetPerGroup() {
+        this.runner.withUserConfiguration(Flaky.class)
+            .withPropertyValues("vsync.handler.max-attempts=1", "vsync.groups.accounts.max-attempts=4")
+            .run(context -> {
+                FakeGroup group = context.getBean(FakeVsyncEngine.class).group("accounts");
+                Flaky flaky = context.getBean(Flaky.class);
+                flaky.failuresLeft.set(3);
+                group.deliver(new Payloads.Deposit("alice", 1));
+                assertThat(flaky.attempts.get()).isEqualTo(4);
+                assertThat(flaky.handled).containsExactly(1L);
+            });
+    }
+
+    @Test
     void failStopLeavesTheGroupAndStopsDelivering() {
         this.runner.withUserConfiguration(Flaky.class).withPropertyValues("vsync.handler.error-policy=fail-stop")
             .run(context -> {

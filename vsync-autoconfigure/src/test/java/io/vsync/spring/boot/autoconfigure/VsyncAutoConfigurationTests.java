@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -251,6 +252,29 @@ class VsyncAutoConfigurationTests {
         assertThat(engine[0].events).containsSubsequence("join:audit", "leave:audit", "close");
         assertThat(engine[0].group("accounts").status()).isEqualTo(GroupStatus.LEFT);
         assertThat(engine[0].isRunning()).isFalse();
+    }
+
+    @Test
+    void shutdownClosesTheEngineWhenLeavingTakesLongerThanTheShutdownTimeout() {
+        FakeVsyncEngine[] engine = new FakeVsyncEngine[1];
+        long started = System.nanoTime();
+        this.runner.withPropertyValues("vsync.groups.accounts.join-on-startup=true",
+                "vsync.lifecycle.shutdown-timeout=200ms")
+            .run(context -> {
+                engine[0] = context.getBean(FakeVsyncEngine.class);
+                engine[0].group("accounts").leaveResult = new CompletableFuture<>();
+            });
+        assertThat(engine[0].events).containsSubsequence("leave:accounts", "close");
+        assertThat(engine[0].isRunning()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void doesNothingWithoutTheEngine() {
+        this.runner.withClassLoader(new FilteredClassLoader(VsyncEngine.class))
+            .run(context -> assertThat(context).doesNotHaveBean(VsyncLifecycle.class)
+                .doesNotHaveBean(VsyncEngineConfigurer.class)
+                .doesNotHaveBean(VsyncProperties.class));
     }
 
     @Test
