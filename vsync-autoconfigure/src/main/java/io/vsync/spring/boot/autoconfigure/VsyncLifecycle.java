@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
 
 import io.vsync.api.Group;
@@ -44,7 +45,7 @@ public class VsyncLifecycle implements SmartLifecycle {
 
     private volatile boolean running;
 
-    VsyncLifecycle(VsyncEngine engine, VsyncProperties properties) {
+    public VsyncLifecycle(VsyncEngine engine, VsyncProperties properties) {
         this(engine, properties, task -> {
             Thread thread = new Thread(task, "vsync-shutdown");
             thread.setDaemon(true);
@@ -92,7 +93,8 @@ public class VsyncLifecycle implements SmartLifecycle {
             }
             catch (TimeoutException ex) {
                 throw VsyncStartupException.of("Vsync group '" + name + "' was not joined within "
-                        + this.properties.getLifecycle().getJoinTimeout() + " (vsync.lifecycle.join-timeout)", ex,
+                        + DurationStyle.SIMPLE.print(this.properties.getLifecycle().getJoinTimeout())
+                        + " (vsync.lifecycle.join-timeout)", ex,
                         this.properties, name);
             }
             catch (ExecutionException ex) {
@@ -135,7 +137,7 @@ public class VsyncLifecycle implements SmartLifecycle {
                 try {
                     if (failure != null) {
                         logger.warn("Vsync groups were not all left gracefully within "
-                                + this.properties.getLifecycle().getShutdownTimeout()
+                                + DurationStyle.SIMPLE.print(this.properties.getLifecycle().getShutdownTimeout())
                                 + " (vsync.lifecycle.shutdown-timeout); closing the engine", failure);
                     }
                     this.engine.close();
