@@ -77,7 +77,13 @@ public final class FrameCodec {
      * @throws NullPointerException     when a field the format requires is null
      */
     public ByteBuffer encode(ProtocolMessage message) {
-        int expected = message instanceof Data d ? d.payload().length + 128 : 128;
+        int expected = 128;
+        if (message instanceof Data d) {
+            if (d.payload().length > maxFrameLength) { // refuse before allocating a copy of it
+                throw tooLarge(d.payload().length);
+            }
+            expected += d.payload().length;
+        }
         FrameWriter w = startFrame(expected);
         byte type = BodyEncoder.write(w, message);
         return endFrame(w, type);
@@ -144,6 +150,11 @@ public final class FrameCodec {
         }
     }
 
+    private IllegalArgumentException tooLarge(int bytes) {
+        return new IllegalArgumentException("frame of " + bytes + "+ bytes exceeds the frame cap of " + maxFrameLength
+                + " bytes; fragment payloads above " + maxDataPayload() + " bytes");
+    }
+
     private static byte readHeader(FrameReader r) throws MalformedFrameException {
         int magic = (r.u8() << 8) | r.u8();
         if (magic != (MAGIC & 0xFFFF)) {
@@ -169,8 +180,7 @@ public final class FrameCodec {
     private ByteBuffer endFrame(FrameWriter w, byte type) {
         int length = w.position() - LENGTH_BYTES;
         if (length > maxFrameLength) {
-            throw new IllegalArgumentException("frame of " + length + " bytes exceeds the frame cap of " + maxFrameLength
-                    + " bytes; fragment payloads above " + maxDataPayload() + " bytes");
+            throw tooLarge(length);
         }
         w.putInt(0, length);
         w.putByte(LENGTH_BYTES + 3, type);

@@ -12,12 +12,14 @@ final class Inbound {
     final SocketChannel channel;
     final SelectionKey key;
     final FrameAssembler assembler;
+    final long acceptedNanos;
     /** The peer's listen address, once its Hello arrived. */
     String peer;
 
-    Inbound(SocketChannel channel, SelectionKey key, FrameCodec codec, int readBufferSize) {
+    Inbound(SocketChannel channel, SelectionKey key, FrameCodec codec, int readBufferSize, long acceptedNanos) {
         this.channel = channel;
         this.key = key;
         this.assembler = new FrameAssembler(codec, readBufferSize);
+        this.acceptedNanos = acceptedNanos;
     }
 }

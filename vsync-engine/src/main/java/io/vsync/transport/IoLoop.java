@@ -41,7 +41,7 @@ final class IoLoop implements Runnable {
     private final List<Inbound> inbound = new ArrayList<>();
     private final ByteBuffer discard = ByteBuffer.allocate(256);
     private volatile boolean running = true;
-    private long lastPruneNanos = System.nanoTime();
+    private long lastHousekeepingNanos = System.nanoTime();
 
     IoLoop(Selector selector, ServerSocketChannel server, OutboundTable outbound, FrameCodec codec,
            TransportConfig config, TransportListener listener, Counters counters) {
@@ -69,7 +69,7 @@ final class IoLoop implements Runnable {
                 handleSelectedKeys();
                 handleReady();
                 expireConnects();
-                pruneBackoffs();
+                housekeeping();
             }
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "transport I/O thread failed; the transport is dead", t);
@@ -141,7 +141,7 @@ final class IoLoop implements Runnable {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-                Inbound in = new Inbound(ch, key, codec, config.readBufferSize());
+                Inbound in = new Inbound(ch, key, codec, config.readBufferSize(), System.nanoTime());
                 key.attach(in);
                 inbound.add(in);
                 counters.openConnections.incrementAndGet();
@@ -342,11 +342,22 @@ final class IoLoop implements Runnable {
         }
     }
 
-    private void pruneBackoffs() {
+    /** About once a second: forget expired backoffs, close accepted connections that never said Hello. */
+    private void housekeeping() {
         long now = System.nanoTime();
-        if (now - lastPruneNanos > TimeUnit.MILLISECONDS.toNanos(IDLE_SELECT_MILLIS)) {
-            lastPruneNanos = now;
-            outbound.pruneBackoffs();
+        if (now - lastHousekeepingNanos < TimeUnit.MILLISECONDS.toNanos(IDLE_SELECT_MILLIS)) {
+            return;
+        }
+        lastHousekeepingNanos = now;
+        outbound.pruneBackoffs();
+        long helloTimeout = config.connectTimeout().toNanos();
+        for (Inbound in : new ArrayList<>(inbound)) {
+            if (in.peer == null && now - in.acceptedNanos > helloTimeout) {
+                counters.malformed.increment();
+                LOG.log(Level.WARNING, "closing connection from {0}: no hello within {1} ms", describe(in),
+                        config.connectTimeout().toMillis());
+                closeInbound(in, false);
+            }
         }
     }
 

@@ -75,7 +75,11 @@ public final class NioTransport implements Transport {
         loop = new IoLoop(selector, server, outbound, codec, config, listener, counters);
         ioThread = new Thread(loop, "vsync-io-" + port);
         ioThread.setDaemon(true);
-        state.set(State.RUNNING);
+        if (!state.compareAndSet(State.NEW, State.RUNNING)) { // closed while we were binding
+            server.close();
+            selector.close();
+            throw new IllegalStateException("transport closed during start");
+        }
         ioThread.start();
     }
 

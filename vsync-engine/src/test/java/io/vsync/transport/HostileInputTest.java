@@ -91,6 +91,19 @@ class HostileInputTest {
     }
 
     @Test
+    void aSilentConnectionIsClosedAfterTheHelloTimeout() throws Exception {
+        NioTransport strict = Loopback.start(TransportConfig.of("127.0.0.1", 0)
+                .withConnectTimeout(java.time.Duration.ofMillis(100)), new RecordingListener());
+        try (Socket s = new Socket("127.0.0.1", port(strict))) {
+            s.setSoTimeout(5000);
+            assertThat(readUntilClosed(s.getInputStream())).isTrue();
+            await("counted", () -> strict.stats().malformedFrames() == 1 && strict.stats().openConnections() == 0);
+        } finally {
+            strict.close();
+        }
+    }
+
+    @Test
     void aFrameSplitIntoSingleBytesStillArrives() throws Exception {
         byte[] stream = concat(hello(), toBytes(codec.encode(new Heartbeat(7))));
         try (Socket s = connect()) {
@@ -121,8 +134,12 @@ class HostileInputTest {
     }
 
     private Socket connect() throws IOException {
-        String address = victim.localAddress();
-        return new Socket("127.0.0.1", Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+        return new Socket("127.0.0.1", port(victim));
+    }
+
+    private static int port(Transport t) {
+        String address = t.localAddress();
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
     private static boolean readUntilClosed(InputStream in) throws IOException {

@@ -10,6 +10,7 @@ import io.vsync.codec.SampleMessages;
 import io.vsync.message.Data;
 import io.vsync.message.Heartbeat;
 import io.vsync.message.ProtocolMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -128,15 +129,18 @@ class NioTransportTest {
     @Test
     void closedPortIsReportedUnreachableAndBackedOff() throws Exception {
         RecordingListener la = new RecordingListener();
-        NioTransport a = start(la);
+        // A longer backoff than the default 50 ms, so that a stall of this shared machine
+        // cannot end it between the two sends below.
+        NioTransport a = start(TransportConfig.of("127.0.0.1", 0).withReconnectBackoff(Duration.ofMillis(500)), la);
         String dead = Loopback.closedPort();
         a.send(dead, new Heartbeat(1));
         await("unreachable", () -> la.unreachable().contains(dead));
         assertThat(a.stats().droppedFrames()).isEqualTo(1);
 
-        a.send(dead, new Heartbeat(2)); // within the 50 ms backoff: dropped, no new attempt
+        a.send(dead, new Heartbeat(2)); // within the backoff: dropped, no new attempt
         assertThat(a.stats().droppedFrames()).isEqualTo(2);
-        Thread.sleep(100);
+        Thread.sleep(600);
+        assertThat(la.unreachable()).hasSize(1);
         a.send(dead, new Heartbeat(3)); // after it: a new attempt, reported again
         await("unreachable again", () -> la.unreachable().size() == 2);
         assertThat(a.stats().droppedFrames()).isEqualTo(3);

@@ -1,0 +1,193 @@
+package io.vsync.spring.boot.autoconfigure.actuate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+import io.vsync.api.EngineStats;
+import io.vsync.api.Group;
+import io.vsync.api.GroupStats;
+import io.vsync.api.GroupStatus;
+import io.vsync.api.MemberId;
+import io.vsync.api.View;
+import io.vsync.api.VsyncEngine;
+import io.vsync.spring.boot.autoconfigure.VsyncHandlerRegistry;
+
+/**
+ * The {@code vsync} actuator endpoint: the engine's state and, per group, its current view
+ * (members with rank and address, leader), status and counters. {@code /actuator/vsync/{group}}
+ * shows one group. It shows nothing secret: no payloads, no credentials.
+ */
+@Endpoint(id = "vsync", defaultAccess = Access.READ_ONLY)
+public class VsyncEndpoint {
+
+    private final VsyncEngine engine;
+
+    private final @Nullable VsyncHandlerRegistry registry;
+
+    public VsyncEndpoint(VsyncEngine engine, @Nullable VsyncHandlerRegistry registry) {
+        this.engine = engine;
+        this.registry = registry;
+    }
+
+    @ReadOperation
+    public VsyncDescriptor vsync() {
+        Map<String, GroupDescriptor> groups = new LinkedHashMap<>();
+        for (String name : groupNames()) {
+            Group group = find(name);
+            if (group != null) {
+                groups.put(name, describe(group));
+            }
+        }
+        return new VsyncDescriptor(describeEngine(), groups);
+    }
+
+    @ReadOperation
+    public @Nullable GroupDescriptor group(@Selector String name) {
+        Group group = find(name);
+        return (group != null) ? describe(group) : null;
+    }
+
+    private Set<String> groupNames() {
+        Set<String> names = new LinkedHashSet<>();
+        if (this.registry != null) {
+            names.addAll(this.registry.getConfiguredGroups());
+        }
+        for (Group group : this.engine.groups()) {
+            names.add(group.name());
+        }
+        return names;
+    }
+
+    /** The named group if it is configured or already exists: never creates one. */
+    private @Nullable Group find(String name) {
+        for (Group group : this.engine.groups()) {
+            if (group.name().equals(name)) {
+                return group;
+            }
+        }
+        if (this.registry != null && this.registry.getConfiguredGroups().contains(name)) {
+            return this.engine.group(name);
+        }
+        return null;
+    }
+
+    private EngineDescriptor describeEngine() {
+        String address;
+        try {
+            address = this.engine.localAddress();
+        }
+        catch (RuntimeException ex) {
+            address = null;
+        }
+        return new EngineDescriptor(this.engine.nodeName(), address, this.engine.isRunning(), this.engine.stats());
+    }
+
+    private GroupDescriptor describe(Group group) {
+        MemberId self = group.self();
+        View view = group.view();
+        String name = group.name();
+        boolean configured = this.registry != null && this.registry.getConfiguredGroups().contains(name);
+        HandlersDescriptor handlers = null;
+        if (this.registry != null) {
+            handlers = new HandlersDescriptor(
+                    this.registry.getPayloadTypes(name).stream().map(Class::getName).toList(),
+                    this.registry.getHandlerErrors(name), this.registry.getFailStopReason(name),
+                    this.registry.hasStateTransfer(name));
+        }
+        return new GroupDescriptor(name, group.status(), configured, (self != null) ? self.toString() : null,
+                (view != null) ? describe(view, self) : null, group.stats(), handlers);
+    }
+
+    private static ViewDescriptor describe(View view, @Nullable MemberId self) {
+        List<MemberDescriptor> members = new ArrayList<>();
+        for (int rank = 0; rank < view.members().size(); rank++) {
+            MemberId member = view.members().get(rank);
+            members.add(new MemberDescriptor(member.toString(), member.address(), member.incarnation(), rank,
+                    member.equals(self)));
+        }
+        return new ViewDescriptor(view.id(), view.leader().toString(), members, ids(view.joined()), ids(view.left()),
+                ids(view.failed()));
+    }
+
+    private static List<String> ids(List<MemberId> members) {
+        return members.stream().map(MemberId::toString).toList();
+    }
+
+    /** The whole endpoint: the engine and every group. */
+    public record VsyncDescriptor(EngineDescriptor engine, Map<String, GroupDescriptor> groups)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * The engine.
+     * @param nodeName the node's name
+     * @param address where it listens ({@code host:port}), or null before it started
+     * @param running whether it runs
+     * @param stats engine-wide counters
+     */
+    public record EngineDescriptor(String nodeName, @Nullable String address, boolean running, EngineStats stats) {
+    }
+
+    /**
+     * One group at this member.
+     * @param name the group's name
+     * @param status where this member stands
+     * @param configured whether the group is configured under vsync.groups
+     * @param self this member's id, or null before it joined
+     * @param view the current view, or null before the first
+     * @param stats the group's counters (sent, delivered, unstable, pending, …)
+     * @param handlers the annotated handlers bound to the group, or null without annotation support
+     */
+    public record GroupDescriptor(String name, GroupStatus status, boolean configured, @Nullable String self,
+            @Nullable ViewDescriptor view, GroupStats stats, @Nullable HandlersDescriptor handlers)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * One view.
+     * @param id the view's number
+     * @param leader the member of rank 0
+     * @param members the members in rank order
+     * @param joined members new in this view
+     * @param left members that left gracefully
+     * @param failed members removed as failed or unreachable
+     */
+    public record ViewDescriptor(long id, String leader, List<MemberDescriptor> members, List<String> joined,
+            List<String> left, List<String> failed) {
+    }
+
+    /**
+     * One member of a view.
+     * @param id {@code host:port#incarnation}
+     * @param address {@code host:port}
+     * @param incarnation the incarnation
+     * @param rank the rank in the view (0 is the leader)
+     * @param self whether it is this member
+     */
+    public record MemberDescriptor(String id, String address, long incarnation, int rank, boolean self) {
+    }
+
+    /**
+     * The annotated handlers of a group.
+     * @param payloadTypes the payload types handled
+     * @param errors handler invocations that failed after their attempts
+     * @param failStopReason why the group was left by the FAIL_STOP policy, or null
+     * @param stateTransfer whether state provider and loader methods are declared
+     */
+    public record HandlersDescriptor(List<String> payloadTypes, long errors, @Nullable String failStopReason,
+            boolean stateTransfer) {
+    }
+
+}

@@ -1,0 +1,98 @@
+package io.vsync.spring.boot.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.vsync.api.HistoryListener;
+import io.vsync.api.PayloadCodec;
+import io.vsync.api.VsyncEngine;
+
+/** A builder that records its settings and builds a {@link FakeVsyncEngine}. */
+class RecordingBuilder implements VsyncEngine.Builder {
+
+    String nodeName;
+
+    String host;
+
+    int port = -1;
+
+    List<String> seeds;
+
+    Duration heartbeatInterval;
+
+    Duration failureTimeout;
+
+    int maxMessageSize;
+
+    long sendWindow;
+
+    PayloadCodec codec;
+
+    HistoryListener historyListener;
+
+    @Override
+    public VsyncEngine.Builder nodeName(String name) {
+        this.nodeName = name;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder bind(String host, int port) {
+        this.host = host;
+        this.port = port;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder seeds(String... hostPorts) {
+        return seeds(List.of(hostPorts));
+    }
+
+    @Override
+    public VsyncEngine.Builder seeds(List<String> hostPorts) {
+        this.seeds = List.copyOf(hostPorts);
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder heartbeatInterval(Duration interval) {
+        this.heartbeatInterval = interval;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder failureTimeout(Duration timeout) {
+        this.failureTimeout = timeout;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder maxMessageSize(int bytes) {
+        this.maxMessageSize = bytes;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder sendWindow(long bytes) {
+        this.sendWindow = bytes;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder payloadCodec(PayloadCodec codec) {
+        this.codec = codec;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder historyListener(HistoryListener listener) {
+        this.historyListener = listener;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine build() {
+        return new FakeVsyncEngine(this.nodeName);
+    }
+
+}

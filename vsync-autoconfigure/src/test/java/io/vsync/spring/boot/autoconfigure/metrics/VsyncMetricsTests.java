@@ -1,0 +1,102 @@
+package io.vsync.spring.boot.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.vsync.api.GroupStats;
+import io.vsync.spring.boot.autoconfigure.FakeEngineConfiguration;
+import io.vsync.spring.boot.autoconfigure.FakeGroup;
+import io.vsync.spring.boot.autoconfigure.FakeVsyncEngine;
+import io.vsync.spring.boot.autoconfigure.VsyncAutoConfiguration;
+import io.vsync.spring.boot.autoconfigure.actuate.FailingHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VsyncMetricsTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(VsyncAutoConfiguration.class, VsyncMetricsAutoConfiguration.class))
+        .withUserConfiguration(FakeEngineConfiguration.class)
+        .withPropertyValues("vsync.groups.accounts.join-on-startup=true", "vsync.groups.audit.join-on-startup=false",
+                "vsync.handler.retry-backoff=0ms");
+
+    @Test
+    void metersOfTheEngineAndEveryGroup() {
+        this.runner.withBean(SimpleMeterRegistry.class).withUserConfiguration(FailingHandler.class).run(context -> {
+            assertThat(context).hasSingleBean(VsyncMetrics.class);
+            FakeGroup accounts = context.getBean(FakeVsyncEngine.class).group("accounts");
+            accounts.stats = new GroupStats(11, 12, 1100, 1200, 3, 4, 5, 1, 6);
+            accounts.deliver(new FailingHandler.Ping("x"));
+            MeterRegistry meters = new SimpleMeterRegistry();
+            context.getBean(VsyncMetrics.class).bindTo(meters);
+
+            assertThat(meters.get("vsync.messages.sent").tag("group", "accounts").functionCounter().count()).isEqualTo(11);
+            assertThat(meters.get("vsync.messages.delivered").tag("group", "accounts").functionCounter().count())
+                .isEqualTo(12);
+            assertThat(meters.get("vsync.bytes.sent").tag("group", "accounts").functionCounter().count()).isEqualTo(1100);
+            assertThat(meters.get("vsync.bytes.sent").tag("group", "accounts").functionCounter().getId().getBaseUnit())
+                .isEqualTo("bytes");
+            assertThat(meters.get("vsync.bytes.delivered").tag("group", "accounts").functionCounter().count())
+                .isEqualTo(1200);
+            assertThat(meters.get("vsync.view.changes").tag("group", "accounts").functionCounter().count()).isEqualTo(3);
+            assertThat(meters.get("vsync.messages.unstable").tag("group", "accounts").gauge().value()).isEqualTo(4);
+            assertThat(meters.get("vsync.sends.pending").tag("group", "accounts").gauge().value()).isEqualTo(5);
+            assertThat(meters.get("vsync.messages.undeliverable").tag("group", "accounts").functionCounter().count())
+                .isEqualTo(6);
+            // 1 counted by the engine + 1 failure of an annotated handler
+            assertThat(meters.get("vsync.handler.errors").tag("group", "accounts").functionCounter().count())
+                .isEqualTo(2);
+            assertThat(meters.get("vsync.view.size").tag("group", "accounts").gauge().value()).isEqualTo(1);
+            assertThat(meters.get("vsync.view.size").tag("group", "audit").gauge().value()).isZero();
+
+            assertThat(meters.get("vsync.frames.dropped").functionCounter().count()).isEqualTo(3);
+            assertThat(meters.get("vsync.frames.received").functionCounter().count()).isEqualTo(10);
+            assertThat(meters.get("vsync.frames.sent").functionCounter().count()).isEqualTo(20);
+            assertThat(meters.get("vsync.network.received").functionCounter().count()).isEqualTo(1000);
+            assertThat(meters.get("vsync.network.sent").functionCounter().count()).isEqualTo(2000);
+            assertThat(meters.get("vsync.connections").gauge().value()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void metersAreBoundByBootsMetricsSupport() {
+        this.runner
+            .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+            .run(context -> {
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                assertThat(meters.find("vsync.messages.sent").tag("group", "accounts").functionCounter()).isNotNull();
+                assertThat(meters.find("vsync.view.size").tag("group", "accounts").gauge().value()).isEqualTo(1);
+            });
+    }
+
+    @Test
+    void noMetersWithoutARegistry() {
+        this.runner.run(context -> assertThat(context).doesNotHaveBean(VsyncMetrics.class));
+    }
+
+    @Test
+    void noMetersWithoutMicrometer() {
+        this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(VsyncMetrics.class);
+        });
+    }
+
+    @Test
+    void backsOffForAUserBinder() {
+        this.runner.withBean(SimpleMeterRegistry.class)
+            .withBean("myMetrics", VsyncMetrics.class,
+                    () -> new VsyncMetrics(new FakeVsyncEngine(), java.util.List.of(), null))
+            .run(context -> assertThat(context).hasSingleBean(VsyncMetrics.class).hasBean("myMetrics"));
+    }
+
+}
