@@ -53,6 +53,16 @@ public interface VsyncEngine extends AutoCloseable {
         /** Address and port to listen on; port 0 picks a free one. */
         Builder bind(String host, int port);
 
+        /**
+         * The host other members use to reach this one, when it differs from the bind address
+         * (binding 0.0.0.0, NAT). Default: the bind address, or this host's address for a
+         * wildcard bind.
+         */
+        Builder advertiseAddress(String host);
+
+        /** Receives timings for metrics (delivery latency, view-change and flush duration). */
+        Builder metricsListener(MetricsListener listener);
+
         Builder seeds(String... hostPorts);
 
         Builder seeds(List<String> hostPorts);

@@ -64,6 +64,7 @@ public final class Checker {
                 new SendingViewCheck(),
                 new NoCreationNoDuplicationCheck(),
                 new FifoCheck(),
+                new CausalCheck(),
                 new TotalOrderCheck()));
         if (options.quiescentEnd()) {
             checks.add(new LivenessCheck(options));

@@ -10,6 +10,7 @@ enum Guarantee {
     SENDING_VIEW_DELIVERY(6, "sending view delivery"),
     NO_CREATION_NO_DUPLICATION(7, "no creation, no duplication"),
     FIFO(8, "FIFO"),
+    CAUSAL(9, "causal order"),
     TOTAL_ORDER(10, "total order"),
     LIVENESS(12, "liveness under stability");
 

@@ -122,6 +122,10 @@ public final class ViewStreams {
         }
         List<Data> frames = new ArrayList<>(1);
         long first = mySeq + 1;
+        byte[] original = payload;
+        if (kind == DeliveryKind.CAUSAL) {
+            payload = CausalPast.prefix(delivered, payload);
+        }
         if (payload.length <= fragmentSize) {
             frames.add(new Data(group, viewId, members.get(myRank), ++mySeq, msgNo, kind.code(), true, payload));
         } else {
@@ -137,7 +141,7 @@ public final class ViewStreams {
         }
         contiguous[myRank] = mySeq;
         maxSeen[myRank] = mySeq;
-        own.add(new OwnMessage(msgNo, kind, payload, first, mySeq));
+        own.add(new OwnMessage(msgNo, kind, original, first, mySeq));
         if (isSequencer()) {
             assignNewlyContiguous(myRank);
         }
@@ -484,6 +488,10 @@ public final class ViewStreams {
                 while (delivered[r] < limit[r]) {
                     long seq = delivered[r] + 1;
                     Data data = stream.get(seq);
+                    if (data.kind() == DeliveryKind.CAUSAL.code() && partial[r] == null
+                            && !CausalPast.satisfied(data.payload(), delivered)) {
+                        break;
+                    }
                     if (data.last() && isTotalOrder(data.kind())) {
                         if (nextSlot >= slots.size()) {
                             break;
@@ -522,6 +530,9 @@ public final class ViewStreams {
             partial[rank] = null;
         } else {
             payload = data.payload();
+        }
+        if (data.kind() == DeliveryKind.CAUSAL.code()) {
+            payload = CausalPast.strip(payload);
         }
         deliveredCount++;
         sink.deliver(members.get(rank), data.msgNo(), DeliveryKind.fromCode(data.kind()), payload);

@@ -1,6 +1,8 @@
 package io.vsync.runtime;
 
+import io.vsync.api.MetricsListener;
 import io.vsync.api.PayloadCodec;
+import java.util.concurrent.ScheduledExecutorService;
 import io.vsync.membership.ProtocolNode;
 
 /** What a {@link GroupHandle} needs from its engine. */
@@ -20,4 +22,9 @@ interface EngineCore {
     long sendTimeoutMs();
 
     void requireRunning();
+
+    /** Timers that are not the protocol's (query timeouts). */
+    ScheduledExecutorService scheduler();
+
+    MetricsListener metrics();
 }

@@ -1,14 +1,17 @@
 package io.vsync.runtime;
 
 import io.vsync.api.HistoryListener;
+import io.vsync.api.MetricsListener;
 import io.vsync.api.PayloadCodec;
 import java.time.Duration;
 import java.util.List;
 
 /** Everything an engine is built from; validated once, here, with messages that say what is wrong. */
-record EngineSettings(String nodeName, String bindHost, int port, List<String> seeds, Duration heartbeatInterval,
+record EngineSettings(String nodeName, String bindHost, int port, String advertisedHost, List<String> seeds,
+                      Duration heartbeatInterval,
                       Duration failureTimeout, int maxMessageSize, long sendWindow, Duration sendTimeout,
-                      PayloadCodec codec, HistoryListener history) {
+                      PayloadCodec codec, HistoryListener history, MetricsListener metrics,
+                      TransportFactory transportFactory) {
 
     /** Largest message the engine fragments and reassembles. */
     static final int MAX_MESSAGE_SIZE_LIMIT = 64 * 1024 * 1024;

@@ -8,14 +8,24 @@ import io.vsync.api.GroupStatus;
 import io.vsync.api.MemberId;
 import io.vsync.api.MessageTooLargeException;
 import io.vsync.api.NotJoinedException;
-import io.vsync.api.PayloadCodec;
+import io.vsync.api.QueryResult;
+import io.vsync.api.Quorum;
+import io.vsync.api.Reply;
+import io.vsync.api.StateTransfer;
 import io.vsync.api.View;
 import io.vsync.api.VsyncException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,38 +35,58 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The application's handle of one group. Application threads call it; it hands work to the
  * protocol thread and runs handlers on the group's own delivery thread, in delivery order.
+ * Queries, replies and state transfer travel in {@link Envelope}s on the ordinary paths.
  */
 final class GroupHandle implements Group {
 
     private static final System.Logger LOG = System.getLogger(GroupHandle.class.getName());
+    private static final long STATE_TIMEOUT_MS = 30_000;
 
-    /** A send of this member waiting for its own delivery. */
+    /** A multicast of this member waiting for its own delivery. */
     private static final class OwnSend {
         long msgNo = -1;
+        final long sentAt = System.nanoTime();
+        final DeliveryKind kind;
         final CompletableFuture<Void> future = new CompletableFuture<>();
+
+        OwnSend(DeliveryKind kind) {
+            this.kind = kind;
+        }
     }
 
     private final String name;
     private final EngineCore engine;
-    private final HandlerRegistry handlers = new HandlerRegistry();
+    private final TypeRegistry<BiConsumer<Object, DeliveryInfo>> handlers = new TypeRegistry<>();
+    private final TypeRegistry<BiFunction<Object, DeliveryInfo, ?>> queryHandlers = new TypeRegistry<>();
     private final List<Consumer<View>> viewListeners = new CopyOnWriteArrayList<>();
     private final FlowControl flowControl;
     private final ExecutorService delivery;
+    private volatile StateTransfer stateTransfer;
 
     // Written by the protocol thread, read by anyone.
     private volatile View view;
     private volatile GroupStatus status = GroupStatus.IDLE;
+    private volatile Instant statusSince = Instant.now();
     private volatile MemberId self;
     private volatile CompletableFuture<View> joining;
     private volatile CompletableFuture<Void> leaving;
+    private volatile CompletableFuture<Void> lastOwnSend = CompletableFuture.completedFuture(null);
+    private volatile long viewChangeStartedAt;
 
-    /** Protocol thread only: own sends in send order, which is their delivery order. */
+    /** Protocol thread only: own multicasts in send order, which is their delivery order. */
     private final ArrayDeque<OwnSend> ownSends = new ArrayDeque<>();
+    private final AtomicLong queryIds = new AtomicLong();
+    private final Map<Long, QueryCall<?>> queries = new ConcurrentHashMap<>();
+    private final Map<MemberId, StateSender> stateSenders = new ConcurrentHashMap<>();
+    private volatile StateReceiver stateReceiver;
+    private volatile MemberId stateDonor;
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
@@ -84,7 +114,7 @@ final class GroupHandle implements Group {
         return name;
     }
 
-    // ---------------------------------------------------------------- registration
+    // ================================================================ registration
 
     @Override
     public <T> Group handle(Class<T> type, Consumer<? super T> handler) {
@@ -93,11 +123,46 @@ final class GroupHandle implements Group {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> Group handle(Class<T> type, BiConsumer<? super T, DeliveryInfo> handler) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(handler, "handler");
-        handlers.register(type, handler);
+        handlers.register(type, (BiConsumer<Object, DeliveryInfo>) handler);
         return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Group handleQuery(Class<T> type, BiFunction<? super T, DeliveryInfo, ?> handler) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(handler, "handler");
+        queryHandlers.register(type, (BiFunction<Object, DeliveryInfo, ?>) handler);
+        return this;
+    }
+
+    @Override
+    public Group stateTransfer(StateTransfer transfer) {
+        this.stateTransfer = Objects.requireNonNull(transfer, "transfer");
+        return this;
+    }
+
+    @Override
+    public <S> Group stateTransfer(Class<S> type, Supplier<? extends S> snapshot, Consumer<? super S> restore) {
+        Objects.requireNonNull(type, "type");
+        return stateTransfer(new StateTransfer() {
+            @Override
+            public void write(OutputStream out) throws IOException {
+                out.write(engine.codec().encode(snapshot.get()));
+            }
+
+            @Override
+            public void read(InputStream in) throws IOException {
+                byte[] bytes = in.readAllBytes();
+                Object state = engine.codec().decode(bytes, name -> TypeResolver.resolve(name, engine.classLoader(),
+                        type.getName().equals(name) ? type : null, type::isAssignableFrom));
+                restore.accept(type.cast(state));
+            }
+        });
     }
 
     @Override
@@ -106,12 +171,12 @@ final class GroupHandle implements Group {
         return this;
     }
 
-    // ---------------------------------------------------------------- membership
+    // ================================================================ membership
 
     @Override
     public synchronized CompletableFuture<View> joinAsync() {
         engine.requireRunning();
-        if (status == GroupStatus.MEMBER && view != null) {
+        if (status == GroupStatus.MEMBER && view != null && (joining == null || joining.isDone())) {
             return CompletableFuture.completedFuture(view);
         }
         if (joining == null || joining.isDone()) {
@@ -148,23 +213,48 @@ final class GroupHandle implements Group {
         return leaving;
     }
 
-    // ---------------------------------------------------------------- sending
+    // ================================================================ sending
 
     @Override
     public CompletableFuture<Void> send(Object payload) {
-        return multicast(DeliveryKind.FIFO, payload);
+        return multicast(DeliveryKind.FIFO, Envelope.message(encode(payload)));
     }
 
     @Override
     public CompletableFuture<Void> orderedSend(Object payload) {
-        return multicast(DeliveryKind.ORDERED, payload);
+        return multicast(DeliveryKind.ORDERED, Envelope.message(encode(payload)));
     }
 
-    private CompletableFuture<Void> multicast(DeliveryKind kind, Object payload) {
-        byte[] bytes = encode(payload);
+    @Override
+    public CompletableFuture<Void> causalSend(Object payload) {
+        return multicast(DeliveryKind.CAUSAL, Envelope.message(encode(payload)));
+    }
+
+    @Override
+    public CompletableFuture<Void> safeSend(Object payload) {
+        return multicast(DeliveryKind.SAFE, Envelope.message(encode(payload)));
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        long started = System.nanoTime();
+        // Delivery is uniform: this member delivers its own message only once every member holds
+        // it, and its messages are delivered in send order. So the last one delivered here means
+        // every earlier one is stable.
+        return lastOwnSend.handle((ok, failure) -> {
+            engine.metrics().flushed(name, System.nanoTime() - started);
+            if (failure != null) {
+                throw new VsyncException("group '" + name + "': flush failed", failure);
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<Void> multicast(DeliveryKind kind, byte[] bytes) {
         requireJoined();
         flowControl.acquire(name, bytes.length, engine.sendTimeoutMs());
-        OwnSend own = new OwnSend();
+        OwnSend own = new OwnSend(kind);
+        lastOwnSend = own.future;
         engine.submit(() -> {
             ownSends.add(own);
             long msgNo = engine.node().send(ProtocolLoop.nowMs(), name, kind, bytes);
@@ -184,8 +274,12 @@ final class GroupHandle implements Group {
     @Override
     public void p2pSend(MemberId to, Object payload) {
         Objects.requireNonNull(to, "to");
-        byte[] bytes = encode(payload);
+        byte[] bytes = Envelope.message(encode(payload));
         requireJoined();
+        p2p(to, bytes);
+    }
+
+    private void p2p(MemberId to, byte[] bytes) {
         engine.submit(() -> {
             if (!engine.node().p2pSend(ProtocolLoop.nowMs(), name, to, bytes)) {
                 LOG.log(System.Logger.Level.DEBUG, "p2p send to {0} in {1} dropped: not in the view", to, name);
@@ -209,56 +303,279 @@ final class GroupHandle implements Group {
         }
     }
 
-    // ---------------------------------------------------------------- from the protocol thread
+    // ================================================================ queries
 
-    void onDeliver(MemberId sender, long msgNo, long viewId, DeliveryKind kind, byte[] payload) {
-        OwnSend own = null;
-        if (sender.equals(self) && kind != DeliveryKind.P2P && !ownSends.isEmpty()) {
-            OwnSend head = ownSends.peek();
-            if (head.msgNo == msgNo || head.msgNo < 0) {
-                own = ownSends.poll();
-            }
+    @Override
+    public <R> CompletableFuture<QueryResult<R>> queryAsync(Quorum quorum, Object request, Class<R> replyType,
+                                                            Duration timeout) {
+        Objects.requireNonNull(quorum, "quorum");
+        Objects.requireNonNull(replyType, "replyType");
+        byte[] body = encode(request);
+        long id = queryIds.incrementAndGet();
+        QueryCall<R> call = new QueryCall<>(id, quorum, replyType, null, view);
+        queries.put(id, call);
+        engine.scheduler().schedule(call::timeout, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        call.future.whenComplete((r, e) -> queries.remove(id));
+        try {
+            multicast(DeliveryKind.ORDERED, Envelope.of(Envelope.QUERY, id, 0, (byte) 0, body))
+                    .whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            call.abandon(failure);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            queries.remove(id);
+            throw e;
         }
-        OwnSend completion = own;
-        delivered.incrementAndGet();
-        bytesDelivered.addAndGet(payload.length);
-        delivery.execute(() -> dispatch(new DeliveryInfo(name, sender, viewId, kind), payload, completion));
+        return call.future;
     }
 
-    private void dispatch(DeliveryInfo info, byte[] payload, OwnSend completion) {
+    @Override
+    public <R> CompletableFuture<Reply<R>> p2pQuery(MemberId to, Object request, Class<R> replyType, Duration timeout) {
+        Objects.requireNonNull(to, "to");
+        byte[] body = encode(request);
+        requireJoined();
+        View current = view;
+        if (current == null || !current.contains(to)) {
+            throw new IllegalArgumentException(to + " is not a member of " + name + "'s current view");
+        }
+        long id = queryIds.incrementAndGet();
+        QueryCall<R> call = new QueryCall<>(id, Quorum.of(1), replyType, to, current);
+        queries.put(id, call);
+        engine.scheduler().schedule(call::timeout, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        p2p(to, Envelope.of(Envelope.P2P_QUERY, id, 0, (byte) 0, body));
+        return call.future.whenComplete((r, e) -> queries.remove(id)).thenApply(result -> {
+            if (result.replies().isEmpty()) {
+                throw new VsyncException(result.failed().isEmpty()
+                        ? "p2p query to " + to + " timed out after " + timeout
+                        : "member " + to + " failed before replying");
+            }
+            return result.replies().get(0);
+        });
+    }
+
+    /** Runs the query handler at this member, on the delivery thread, and replies to the requester. */
+    private void answer(Envelope request, DeliveryInfo info) {
+        Reply.Status status;
+        byte[] body = new byte[0];
         try {
-            Object message;
-            try {
-                message = engine.codec().decode(payload, typeName -> handlers.resolve(typeName, engine.classLoader()));
-            } catch (RuntimeException e) {
-                undeliverable.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "group {0}: payload from {1} not decodable: {2}",
-                        name, info.sender(), e.getMessage());
-                return;
+            Object payload = decode(request.body());
+            BiFunction<Object, DeliveryInfo, ?> handler = queryHandlers.handlerFor(payload.getClass());
+            Object result = null;
+            if (handler != null) {
+                result = handler.apply(payload, info);
+            } else {
+                BiConsumer<Object, DeliveryInfo> plain = handlers.handlerFor(payload.getClass());
+                if (plain != null) {
+                    plain.accept(payload, info);
+                }
             }
-            BiConsumer<Object, DeliveryInfo> handler = handlers.handlerFor(message.getClass());
-            if (handler == null) {
-                undeliverable.incrementAndGet();
-                return;
+            if (result == null) {
+                status = Reply.Status.NULL;
+            } else {
+                status = Reply.Status.OK;
+                body = engine.codec().encode(result);
             }
-            try {
-                handler.accept(message, info);
-            } catch (RuntimeException e) {
-                handlerErrors.incrementAndGet();
-                LOG.log(System.Logger.Level.ERROR, "group " + name + ": handler for "
-                        + message.getClass().getName() + " failed", e);
+        } catch (RuntimeException e) {
+            handlerErrors.incrementAndGet();
+            status = Reply.Status.ABORT;
+            String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            body = reason.getBytes(StandardCharsets.UTF_8);
+        }
+        p2p(info.sender(), Envelope.of(Envelope.REPLY, request.id(), 0, (byte) status.ordinal(), body));
+    }
+
+    /** A reply arrived (protocol thread). */
+    private void onReply(MemberId from, Envelope reply) {
+        QueryCall<?> call = queries.get(reply.id());
+        if (call != null) {
+            acceptReply(call, from, reply);
+        }
+    }
+
+    private <R> void acceptReply(QueryCall<R> call, MemberId from, Envelope reply) {
+        Reply.Status[] statuses = Reply.Status.values();
+        if (reply.status() < 0 || reply.status() >= statuses.length) {
+            undeliverable.incrementAndGet();
+            return;
+        }
+        Reply.Status status = statuses[reply.status()];
+        try {
+            switch (status) {
+                case OK -> {
+                    Object value = engine.codec().decode(reply.body(), n -> TypeResolver.resolve(n, engine.classLoader(),
+                            call.replyType.getName().equals(n) ? call.replyType : null, call.replyType::isAssignableFrom));
+                    call.reply(new Reply<>(from, status, call.replyType.cast(value), null));
+                }
+                case NULL -> call.reply(new Reply<>(from, status, null, null));
+                case ABORT -> call.reply(new Reply<>(from, status, null, new String(reply.body(), StandardCharsets.UTF_8)));
             }
-        } finally {
-            if (completion != null) {
-                completion.future.complete(null);
+        } catch (RuntimeException e) {
+            call.reply(new Reply<>(from, Reply.Status.ABORT, null, "reply did not decode: " + e.getMessage()));
+        }
+    }
+
+    // ================================================================ from the protocol thread
+
+    void onDeliver(MemberId sender, long msgNo, long viewId, DeliveryKind kind, byte[] payload) {
+        Envelope envelope;
+        try {
+            envelope = Envelope.parse(payload);
+        } catch (IllegalArgumentException e) {
+            undeliverable.incrementAndGet();
+            return;
+        }
+        DeliveryInfo info = new DeliveryInfo(name, sender, viewId, kind);
+        switch (envelope.type()) {
+            case Envelope.MESSAGE, Envelope.QUERY -> {
+                OwnSend own = kind == DeliveryKind.P2P ? null : ownDelivery(sender, msgNo);
+                if (envelope.type() == Envelope.QUERY && own != null) {
+                    QueryCall<?> call = queries.get(envelope.id());
+                    if (call != null) {
+                        call.requestDelivered(view);
+                    }
+                }
+                delivered.incrementAndGet();
+                bytesDelivered.addAndGet(payload.length);
+                delivery.execute(() -> {
+                    try {
+                        if (envelope.type() == Envelope.QUERY) {
+                            answer(envelope, info);
+                        } else {
+                            dispatch(envelope.body(), info);
+                        }
+                    } finally {
+                        if (own != null) {
+                            engine.metrics().delivered(name, own.kind, System.nanoTime() - own.sentAt);
+                            own.future.complete(null);
+                        }
+                    }
+                });
+            }
+            case Envelope.P2P_QUERY -> delivery.execute(() -> answer(envelope, info));
+            case Envelope.REPLY -> onReply(sender, envelope);
+            case Envelope.STATE_CHUNK -> {
+                StateReceiver receiver = stateReceiver;
+                if (receiver != null && sender.equals(stateDonor) && envelope.id() == viewIdOf(view)) {
+                    receiver.chunk(envelope.seq(), envelope.status() == 1, envelope.body());
+                }
+            }
+            case Envelope.STATE_ACK -> {
+                StateSender stateSender = stateSenders.get(sender);
+                if (stateSender != null) {
+                    stateSender.ack(envelope.seq());
+                }
+            }
+            case Envelope.STATE_ABORT -> {
+                StateReceiver receiver = stateReceiver;
+                if (receiver != null && sender.equals(stateDonor)) {
+                    receiver.fail("the donor could not write its state: "
+                            + new String(envelope.body(), StandardCharsets.UTF_8));
+                }
+            }
+            default -> undeliverable.incrementAndGet();
+        }
+    }
+
+    private static long viewIdOf(View v) {
+        return v == null ? -1 : v.id();
+    }
+
+    private OwnSend ownDelivery(MemberId sender, long msgNo) {
+        if (sender.equals(self) && !ownSends.isEmpty()) {
+            OwnSend head = ownSends.peek();
+            if (head.msgNo == msgNo || head.msgNo < 0) {
+                return ownSends.poll();
             }
         }
+        return null;
+    }
+
+    private void dispatch(byte[] payload, DeliveryInfo info) {
+        Object message;
+        try {
+            message = decode(payload);
+        } catch (RuntimeException e) {
+            undeliverable.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "group {0}: payload from {1} not decodable: {2}",
+                    name, info.sender(), e.getMessage());
+            return;
+        }
+        BiConsumer<Object, DeliveryInfo> handler = handlers.handlerFor(message.getClass());
+        if (handler == null) {
+            undeliverable.incrementAndGet();
+            return;
+        }
+        try {
+            handler.accept(message, info);
+        } catch (RuntimeException e) {
+            handlerErrors.incrementAndGet();
+            LOG.log(System.Logger.Level.ERROR, "group " + name + ": handler for "
+                    + message.getClass().getName() + " failed", e);
+        }
+    }
+
+    /** Decodes a payload into a type some handler of this group accepts. */
+    private Object decode(byte[] payload) {
+        return engine.codec().decode(payload, typeName -> {
+            Class<?> known = handlers.registeredNamed(typeName);
+            if (known == null) {
+                known = queryHandlers.registeredNamed(typeName);
+            }
+            return TypeResolver.resolve(typeName, engine.classLoader(), known,
+                    type -> handlers.handlerFor(type) != null || queryHandlers.handlerFor(type) != null);
+        });
     }
 
     void onViewInstalled(View installed) {
+        View previous = view;
         view = installed;
         viewChanges.incrementAndGet();
+        if (viewChangeStartedAt != 0) {
+            engine.metrics().viewChanged(name, installed.id(), System.nanoTime() - viewChangeStartedAt);
+            viewChangeStartedAt = 0;
+        }
+        for (QueryCall<?> call : queries.values()) {
+            call.viewChanged(installed);
+        }
+        stateSenders.forEach((joiner, sender) -> {
+            if (!installed.contains(joiner)) {
+                sender.fail("the joiner " + joiner + " left the view");
+            }
+        });
+        StateReceiver receiver = stateReceiver;
+        if (receiver != null && stateDonor != null && !installed.contains(stateDonor)) {
+            receiver.fail("the donor " + stateDonor + " left the view");
+        }
+        MemberId me = engine.node().self(name);
+        boolean firstView = previous == null || !previous.contains(me);
+        StateTransfer transfer = stateTransfer;
+        StateReceiver incoming = null;
+        if (transfer != null && firstView && installed.size() > 1 && installed.joined().contains(me)) {
+            // Register before the chunks can arrive; the delivery thread reads them.
+            stateDonor = donorOf(installed);
+            incoming = new StateReceiver(STATE_TIMEOUT_MS, seq -> p2p(stateDonor,
+                    Envelope.of(Envelope.STATE_ACK, installed.id(), seq, (byte) 0, new byte[0])));
+            stateReceiver = incoming;
+        }
+        java.util.List<MemberId> donateTo = java.util.List.of();
+        if (transfer != null && !firstView && me.equals(donorOf(installed))) {
+            donateTo = installed.joined();
+            for (MemberId joiner : donateTo) {
+                stateSenders.put(joiner, new StateSender((seq, last, body) -> p2p(joiner,
+                        Envelope.of(Envelope.STATE_CHUNK, installed.id(), seq, (byte) (last ? 1 : 0), body)),
+                        STATE_TIMEOUT_MS));
+            }
+        }
+        StateReceiver toLoad = incoming;
+        java.util.List<MemberId> joiners = donateTo;
         delivery.execute(() -> {
+            if (toLoad != null && !loadState(transfer, toLoad, installed)) {
+                return;
+            }
+            for (MemberId joiner : joiners) {
+                donateState(transfer, joiner);
+            }
             for (Consumer<View> listener : viewListeners) {
                 try {
                     listener.accept(installed);
@@ -270,16 +587,77 @@ final class GroupHandle implements Group {
         });
     }
 
+    /** The member that writes the checkpoint for joiners: the oldest one that is not joining. */
+    private static MemberId donorOf(View v) {
+        for (MemberId m : v.members()) {
+            if (!v.joined().contains(m)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** @return whether the state loaded; if not, this member leaves and joins again */
+    private boolean loadState(StateTransfer transfer, StateReceiver receiver, View installed) {
+        try {
+            transfer.read(receiver);
+            if (!receiver.finished()) {
+                throw new IOException("the loader stopped before the end of the state");
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            handlerErrors.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "group " + name + ": state transfer into view " + installed.id()
+                    + " failed (" + e.getMessage() + "); leaving to join again");
+            stateFailed = true;
+            engine.submit(() -> engine.node().leave(ProtocolLoop.nowMs(), name));
+            engine.submit(() -> engine.node().join(ProtocolLoop.nowMs(), name));
+            return false;
+        } finally {
+            if (stateReceiver == receiver) {
+                stateReceiver = null;
+            }
+        }
+    }
+
+    private volatile boolean stateFailed;
+
+    private void donateState(StateTransfer transfer, MemberId joiner) {
+        StateSender sender = stateSenders.get(joiner);
+        if (sender == null) {
+            return;
+        }
+        try {
+            transfer.write(sender);
+            sender.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "group " + name + ": could not send state to " + joiner + ": "
+                    + e.getMessage());
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            p2p(joiner, Envelope.of(Envelope.STATE_ABORT, 0, 0, (byte) 0, reason.getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            stateSenders.remove(joiner);
+        }
+    }
+
     void onStatusChanged(GroupStatus next) {
         status = next;
+        statusSince = Instant.now();
         self = engine.node().self(name);
         switch (next) {
+            case VIEW_CHANGE -> viewChangeStartedAt = System.nanoTime();
             case MEMBER -> {
                 CompletableFuture<View> waiting = joining;
                 View current = view;
                 if (waiting != null && current != null) {
-                    // Completed on the delivery thread, after the first view's listeners ran.
-                    delivery.execute(() -> waiting.complete(current));
+                    // Completed on the delivery thread, after the first view's state and listeners.
+                    delivery.execute(() -> {
+                        if (stateFailed) {
+                            stateFailed = false;
+                        } else {
+                            waiting.complete(current);
+                        }
+                    });
                 }
             }
             case PARTITIONED, LEFT -> {
@@ -289,14 +667,17 @@ final class GroupHandle implements Group {
                     delivery.execute(() -> own.future.completeExceptionally(why));
                 }
                 ownSends.clear();
+                StateReceiver receiver = stateReceiver;
+                if (receiver != null) {
+                    receiver.fail("this member is " + next);
+                }
                 if (next == GroupStatus.LEFT) {
                     CompletableFuture<Void> waiting = leaving;
                     if (waiting != null) {
                         delivery.execute(() -> waiting.complete(null));
                     }
-                    CompletableFuture<View> joinWaiting = joining;
-                    if (joinWaiting != null && !joinWaiting.isDone()) {
-                        joinWaiting.completeExceptionally(new VsyncException("group '" + name + "': left before joining"));
+                    for (QueryCall<?> call : queries.values()) {
+                        call.abandon(new VsyncException("group '" + name + "': left before the query completed"));
                     }
                 }
             }
@@ -319,7 +700,7 @@ final class GroupHandle implements Group {
         delivery.shutdown();
     }
 
-    // ---------------------------------------------------------------- queries
+    // ================================================================ queries of state
 
     @Override
     public View view() {
@@ -329,6 +710,11 @@ final class GroupHandle implements Group {
     @Override
     public GroupStatus status() {
         return status;
+    }
+
+    @Override
+    public Instant statusSince() {
+        return statusSince;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.vsync.api.EngineStats;
 import io.vsync.api.Group;
 import io.vsync.api.GroupStatus;
 import io.vsync.api.HistoryListener;
+import io.vsync.api.MetricsListener;
 import io.vsync.api.MemberId;
 import io.vsync.api.PayloadCodec;
 import io.vsync.api.View;
@@ -30,6 +31,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -47,6 +50,11 @@ public final class NioVsyncEngine implements VsyncEngine {
     private final EngineSettings settings;
     private final Map<String, GroupHandle> groups = new ConcurrentHashMap<>();
     private final Core core = new Core();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vsync-timer");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile State state = State.NEW;
     private volatile String localAddress;
     private Transport transport;
@@ -57,7 +65,7 @@ public final class NioVsyncEngine implements VsyncEngine {
         this.settings = settings;
     }
 
-    public static VsyncEngine.Builder builder() {
+    public static Builder builder() {
         return new Builder();
     }
 
@@ -68,8 +76,9 @@ public final class NioVsyncEngine implements VsyncEngine {
         if (state != State.NEW) {
             throw new IllegalStateException("engine already " + (state == State.RUNNING ? "started" : "stopped"));
         }
-        String advertised = advertisedHost(settings.bindHost());
-        transport = new NioTransport(TransportConfig.of(settings.bindHost(), settings.port())
+        String advertised = settings.advertisedHost() != null ? settings.advertisedHost()
+                : advertisedHost(settings.bindHost());
+        transport = settings.transportFactory().create(TransportConfig.of(settings.bindHost(), settings.port())
                 .withAdvertisedHost(advertised), new Inbound());
         try {
             transport.start();
@@ -138,6 +147,7 @@ public final class NioVsyncEngine implements VsyncEngine {
         }
         loop.stop();
         transport.close();
+        scheduler.shutdownNow();
         for (GroupHandle group : groups.values()) {
             group.shutdown();
         }
@@ -290,6 +300,16 @@ public final class NioVsyncEngine implements VsyncEngine {
         }
 
         @Override
+        public ScheduledExecutorService scheduler() {
+            return scheduler;
+        }
+
+        @Override
+        public MetricsListener metrics() {
+            return settings.metrics();
+        }
+
+        @Override
         public void requireRunning() {
             if (state != State.RUNNING) {
                 throw new IllegalStateException("the engine is not running: call start() first");
@@ -300,7 +320,7 @@ public final class NioVsyncEngine implements VsyncEngine {
     // ---------------------------------------------------------------- builder
 
     /** Collects settings; {@link #build()} validates them all at once. */
-    static final class Builder implements VsyncEngine.Builder {
+    public static final class Builder implements VsyncEngine.Builder {
         private String nodeName;
         private String bindHost = "127.0.0.1";
         private int port = 7800;
@@ -312,6 +332,12 @@ public final class NioVsyncEngine implements VsyncEngine {
         private Duration sendTimeout = Duration.ofSeconds(30);
         private PayloadCodec codec;
         private HistoryListener history;
+        private String advertisedHost;
+        private MetricsListener metrics;
+        private TransportFactory transportFactory = NioTransport::new;
+
+        private Builder() {
+        }
 
         @Override
         public Builder nodeName(String name) {
@@ -323,6 +349,27 @@ public final class NioVsyncEngine implements VsyncEngine {
         public Builder bind(String host, int port) {
             this.bindHost = Objects.requireNonNull(host, "host");
             this.port = port;
+            return this;
+        }
+
+        @Override
+        public Builder advertiseAddress(String host) {
+            this.advertisedHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        @Override
+        public Builder metricsListener(MetricsListener listener) {
+            this.metrics = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Replaces the TCP transport, e.g. with an in-memory network for tests
+         * ({@code io.vsync.testing}).
+         */
+        public Builder transport(TransportFactory factory) {
+            this.transportFactory = Objects.requireNonNull(factory, "factory");
             return this;
         }
 
@@ -376,10 +423,11 @@ public final class NioVsyncEngine implements VsyncEngine {
         @Override
         public VsyncEngine build() {
             String name = nodeName != null ? nodeName : bindHost + ":" + port;
-            EngineSettings settings = new EngineSettings(name, bindHost, port, seeds, heartbeatInterval,
-                    failureTimeout, maxMessageSize, sendWindow, sendTimeout,
+            EngineSettings settings = new EngineSettings(name, bindHost, port, advertisedHost, seeds,
+                    heartbeatInterval, failureTimeout, maxMessageSize, sendWindow, sendTimeout,
                     codec != null ? codec : JacksonPayloadCodec.cbor(),
-                    history != null ? history : NoHistory.INSTANCE);
+                    history != null ? history : NoHistory.INSTANCE,
+                    metrics != null ? metrics : new MetricsListener() { }, transportFactory);
             return new NioVsyncEngine(settings);
         }
     }

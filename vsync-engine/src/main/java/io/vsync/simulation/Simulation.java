@@ -34,6 +34,9 @@ public final class Simulation {
 
     static final String GROUP = "sim";
     private static final long TICK_MICROS = 5_000;
+    private static final DeliveryKind[] KINDS = {
+        DeliveryKind.ORDERED, DeliveryKind.ORDERED, DeliveryKind.FIFO, DeliveryKind.FIFO,
+        DeliveryKind.CAUSAL, DeliveryKind.SAFE};
 
     private final long seed;
     private final SimulationConfig config;
@@ -335,7 +338,7 @@ public final class Simulation {
             GroupStatus status = node.status(GROUP);
             if (pausedUntil < 0 && (status == GroupStatus.MEMBER || status == GroupStatus.VIEW_CHANGE)
                     && nowMicros < config.faultPhaseMs() * 1000 + config.settleMs() * 1000 / 3) {
-                DeliveryKind kind = random.nextBoolean() ? DeliveryKind.ORDERED : DeliveryKind.FIFO;
+                DeliveryKind kind = KINDS[random.nextInt(KINDS.length)];
                 int size = random.nextInt(200) == 0 ? 70_000 + random.nextInt(100_000) : 1 + random.nextInt(200);
                 byte[] payload = new byte[size];
                 if (node.send(nowMs(), GROUP, kind, payload) > 0) {
