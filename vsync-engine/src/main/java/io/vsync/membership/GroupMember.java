@@ -390,8 +390,14 @@ final class GroupMember {
         highestViewSeen = Math.max(highestViewSeen, viewId);
         if (!hasView()) {
             if (status == GroupStatus.JOINING && future.size() < MAX_FUTURE_MESSAGES) {
-                // A joiner may hear the new view's traffic before its own admission arrives.
+                // A joiner may hear the new view's traffic before its own admission arrives, or its
+                // admission may have been lost with a broken connection: ask for the commit that
+                // made this view, or it would sit in the view unaware and stall everyone.
                 future.add(new FromPeer(from, message));
+                if (now - lastCatchUpAt >= node.config().retransmitIntervalMs()) {
+                    lastCatchUpAt = now;
+                    node.effects().send(from, new CatchUp(group, viewId - 1));
+                }
             }
             return;
         }
@@ -463,6 +469,9 @@ final class GroupMember {
     }
 
     private void onCatchUp(String from, CatchUp c) {
+        if (!hasView()) {
+            return;
+        }
         Commit commit = recentCommits.get(c.viewId());
         if (commit != null) {
             node.effects().send(from, commit);
@@ -745,6 +754,9 @@ final class GroupMember {
         // A change some other proposer began and never finished must be carried forward.
         needed |= streams.isWedged() && now - wedgedAt > node.config().viewChangeTimeoutMs();
         if (needed) {
+            node.log("group " + group + ": " + self + " proposes a change of view " + view.id() + " (joins "
+                    + pendingJoins + ", leaves " + pendingLeaves + ", suspects " + suspects
+                    + (streams.isWedged() ? ", carrying a stalled change forward" : "") + ")");
             propose(now);
         }
     }

@@ -153,6 +153,25 @@ public final class NioVsyncEngine implements VsyncEngine {
         }
     }
 
+    /**
+     * Stops as a crash would: no leave, connections simply close. For tests of failure
+     * handling in this JVM; peers see what they would see after {@code kill -9}.
+     */
+    void crashForTest() {
+        synchronized (this) {
+            if (state != State.RUNNING) {
+                return;
+            }
+            state = State.STOPPED;
+        }
+        loop.stop();
+        transport.close();
+        scheduler.shutdownNow();
+        for (GroupHandle group : groups.values()) {
+            group.shutdown();
+        }
+    }
+
     // ---------------------------------------------------------------- groups
 
     @Override
