@@ -76,7 +76,10 @@ public interface VsyncEngine extends AutoCloseable {
         /** Largest payload accepted by a send (default 16 MiB). */
         Builder maxMessageSize(int bytes);
 
-        /** Unstable bytes a sender may have outstanding per group before sends block (default 32 MiB). */
+        /**
+         * Unstable bytes a sender may have outstanding per group before sends block (default
+         * 8 MiB). A larger window buys little throughput and lengthens queues.
+         */
         Builder sendWindow(long bytes);
 
         /** How payload objects become bytes (default: Jackson CBOR with type names). */

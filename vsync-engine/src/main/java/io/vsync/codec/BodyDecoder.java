@@ -58,7 +58,7 @@ final class BodyDecoder {
             case FrameType.ACCEPTED -> new Accepted(r.string("group name"), r.i64(), ballot(r));
             case FrameType.COMMIT -> new Commit(r.string("group name"), r.i64(), decision(r));
             case FrameType.REJECT -> new Reject(r.string("group name"), r.i64(), ballot(r));
-            case FrameType.NOT_MEMBER -> new NotMember(r.string("group name"), r.i64(), r.memberId("member"));
+            case FrameType.NOT_MEMBER -> new NotMember(r.string("group name"), r.i64(), nullableMemberId(r, "member"));
             case FrameType.CATCH_UP -> new CatchUp(r.string("group name"), r.i64());
             default -> throw new MalformedFrameException("unknown frame type " + type);
         };

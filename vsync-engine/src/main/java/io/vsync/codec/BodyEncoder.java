@@ -156,7 +156,7 @@ final class BodyEncoder {
         if (m instanceof NotMember n) {
             w.string(n.group(), "group name");
             w.i64(n.currentViewId());
-            w.memberId(n.member());
+            nullableMemberId(w, n.member());
             return FrameType.NOT_MEMBER;
         }
         if (m instanceof CatchUp c) {

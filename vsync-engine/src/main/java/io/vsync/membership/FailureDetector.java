@@ -44,10 +44,10 @@ final class FailureDetector {
         }
     }
 
-    void heard(String address, long now) {
+    void heard(String address, long at) {
         Peer peer = peers.get(address);
-        if (peer != null) {
-            peer.lastHeard = now;
+        if (peer != null && at >= peer.lastHeard) {
+            peer.lastHeard = at;
             peer.suspected = false;
         }
     }

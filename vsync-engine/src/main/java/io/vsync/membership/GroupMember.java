@@ -798,8 +798,22 @@ final class GroupMember {
                 }
                 onAccept(now, node.config().localAddress(), accept);
             } else if (timedOut) {
-                excluded(now, "only " + p.promises.size() + " of " + view.size()
-                        + " members answered the view change: not a majority");
+                // A minority is a side that cannot hear a majority. Members that are slow to answer
+                // but alive (heard from lately) are waited for, and asked again in case the prepare
+                // was lost on a broken connection.
+                int reachable = p.promises.size();
+                for (MemberId m : view.members()) {
+                    if (!p.promises.containsKey(m) && !suspects.contains(m) && !node.isSuspected(m)) {
+                        reachable++;
+                        node.effects().send(m.address(), new Prepare(group, view.id(), p.ballot));
+                    }
+                }
+                if (reachable >= majority()) {
+                    p.phaseStartedAt = now;
+                } else {
+                    excluded(now, "only " + p.promises.size() + " of " + view.size()
+                            + " members answered the view change and the rest cannot be heard: not a majority");
+                }
             }
         } else {
             if (p.accepted.size() >= majority()) {

@@ -104,6 +104,14 @@ public final class ProtocolNode {
         }
     }
 
+    /**
+     * Frames from {@code address} arrived at {@code atMs}, though they may still wait to be
+     * processed: a busy protocol thread must not mistake its own backlog for a silent peer.
+     */
+    public void onHeard(String address, long atMs) {
+        failureDetector.heard(address, atMs);
+    }
+
     /** A connection attempt to {@code address} was refused: its process is gone. */
     public void onPeerUnreachable(long now, String address) {
         this.now = now;

@@ -35,9 +35,8 @@ record EngineSettings(String nodeName, String bindHost, int port, String adverti
             throw new IllegalArgumentException("max message size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT
                     + " bytes, got " + maxMessageSize);
         }
-        if (sendWindow < maxMessageSize) {
-            throw new IllegalArgumentException("send window (" + sendWindow
-                    + " bytes) must hold at least one message of the maximum size (" + maxMessageSize + " bytes)");
+        if (sendWindow < 64 * 1024) {
+            throw new IllegalArgumentException("send window must be at least 64 KiB, got " + sendWindow + " bytes");
         }
     }
 }

@@ -22,7 +22,11 @@ final class FlowControl {
         this.available = window;
     }
 
-    /** Takes {@code bytes} of credit, waiting up to {@code timeoutMs} for it. */
+    /**
+     * Takes {@code bytes} of credit, waiting up to {@code timeoutMs} for it. A message larger
+     * than the whole window takes the whole window: memory stays bounded by one window plus
+     * one message.
+     */
     void acquire(String group, long bytes, long timeoutMs) {
         long wanted = Math.min(bytes, window);
         lock.lock();

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,6 +83,7 @@ final class GroupHandle implements Group {
 
     /** Protocol thread only: own multicasts in send order, which is their delivery order. */
     private final ArrayDeque<OwnSend> ownSends = new ArrayDeque<>();
+    private List<Runnable> pendingTasks = new ArrayList<>();
     private final AtomicLong queryIds = new AtomicLong();
     private final Map<Long, QueryCall<?>> queries = new ConcurrentHashMap<>();
     private final Map<MemberId, StateSender> stateSenders = new ConcurrentHashMap<>();
@@ -437,7 +439,7 @@ final class GroupHandle implements Group {
                 }
                 delivered.incrementAndGet();
                 bytesDelivered.addAndGet(payload.length);
-                delivery.execute(() -> {
+                toDeliveryThread(() -> {
                     try {
                         if (envelope.type() == Envelope.QUERY) {
                             answer(envelope, info);
@@ -452,7 +454,7 @@ final class GroupHandle implements Group {
                     }
                 });
             }
-            case Envelope.P2P_QUERY -> delivery.execute(() -> answer(envelope, info));
+            case Envelope.P2P_QUERY -> toDeliveryThread(() -> answer(envelope, info));
             case Envelope.REPLY -> onReply(sender, envelope);
             case Envelope.STATE_CHUNK -> {
                 StateReceiver receiver = stateReceiver;
@@ -569,7 +571,7 @@ final class GroupHandle implements Group {
         }
         StateReceiver toLoad = incoming;
         java.util.List<MemberId> joiners = donateTo;
-        delivery.execute(() -> {
+        toDeliveryThread(() -> {
             if (toLoad != null && !loadState(transfer, toLoad, installed)) {
                 return;
             }
@@ -651,7 +653,7 @@ final class GroupHandle implements Group {
                 View current = view;
                 if (waiting != null && current != null) {
                     // Completed on the delivery thread, after the first view's state and listeners.
-                    delivery.execute(() -> {
+                    toDeliveryThread(() -> {
                         if (stateFailed) {
                             stateFailed = false;
                         } else {
@@ -664,7 +666,7 @@ final class GroupHandle implements Group {
                 VsyncException why = new VsyncException("group '" + name + "': this member is "
                         + next + "; the message was not delivered in its view");
                 for (OwnSend own : ownSends) {
-                    delivery.execute(() -> own.future.completeExceptionally(why));
+                    toDeliveryThread(() -> own.future.completeExceptionally(why));
                 }
                 ownSends.clear();
                 StateReceiver receiver = stateReceiver;
@@ -674,7 +676,7 @@ final class GroupHandle implements Group {
                 if (next == GroupStatus.LEFT) {
                     CompletableFuture<Void> waiting = leaving;
                     if (waiting != null) {
-                        delivery.execute(() -> waiting.complete(null));
+                        toDeliveryThread(() -> waiting.complete(null));
                     }
                     for (QueryCall<?> call : queries.values()) {
                         call.abandon(new VsyncException("group '" + name + "': left before the query completed"));
@@ -684,6 +686,28 @@ final class GroupHandle implements Group {
             default -> {
             }
         }
+    }
+
+    /**
+     * Queues work for the delivery thread, in order (protocol thread only). Handed over once per
+     * protocol batch by {@link #handOver()}: one thread hand-off per batch, not per message.
+     */
+    private void toDeliveryThread(Runnable task) {
+        pendingTasks.add(task);
+    }
+
+    /** End of a protocol batch: gives the delivery thread what the batch produced. */
+    void handOver() {
+        if (pendingTasks.isEmpty()) {
+            return;
+        }
+        List<Runnable> batch = pendingTasks;
+        pendingTasks = new ArrayList<>();
+        delivery.execute(() -> {
+            for (Runnable task : batch) {
+                task.run();
+            }
+        });
     }
 
     void onReleased(long bytes) {

@@ -50,6 +50,8 @@ public final class NioVsyncEngine implements VsyncEngine {
     private final EngineSettings settings;
     private final Map<String, GroupHandle> groups = new ConcurrentHashMap<>();
     private final Core core = new Core();
+    /** When frames last arrived from each peer, as seen by the I/O thread. */
+    private final Map<String, Long> lastArrival = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vsync-timer");
         t.setDaemon(true);
@@ -97,15 +99,23 @@ public final class NioVsyncEngine implements VsyncEngine {
         node = new ProtocolNode(config, new Outbound(), settings.history(),
                 line -> LOG.log(System.Logger.Level.INFO, line));
         long tick = Math.max(1, Math.min(10, heartbeat / 4));
-        loop = new ProtocolLoop("vsync-protocol-" + settings.nodeName(), tick, this::onTick, node::flush);
+        loop = new ProtocolLoop("vsync-protocol-" + settings.nodeName(), tick, this::onTick, this::endOfBatch);
         state = State.RUNNING;
         loop.start();
     }
 
     private void onTick(long now) {
+        lastArrival.forEach(node::onHeard);
         node.onTick(now);
         for (GroupHandle group : groups.values()) {
             group.sample();
+        }
+    }
+
+    private void endOfBatch() {
+        node.flush();
+        for (GroupHandle group : groups.values()) {
+            group.handOver();
         }
     }
 
@@ -226,6 +236,7 @@ public final class NioVsyncEngine implements VsyncEngine {
     private final class Inbound implements TransportListener {
         @Override
         public void onMessage(String fromAddress, ProtocolMessage message) {
+            lastArrival.put(fromAddress, ProtocolLoop.nowMs());
             loop.submit(() -> node.onMessage(ProtocolLoop.nowMs(), fromAddress, message));
         }
 
@@ -347,7 +358,7 @@ public final class NioVsyncEngine implements VsyncEngine {
         private Duration heartbeatInterval = Duration.ofMillis(100);
         private Duration failureTimeout = Duration.ofSeconds(1);
         private int maxMessageSize = 16 * 1024 * 1024;
-        private long sendWindow = 32L * 1024 * 1024;
+        private long sendWindow = 8L * 1024 * 1024;
         private Duration sendTimeout = Duration.ofSeconds(30);
         private PayloadCodec codec;
         private HistoryListener history;

@@ -63,6 +63,7 @@ public final class SampleMessages {
                 new Commit("accounts", 7, decision),
                 new Reject("accounts", 7, ballot),
                 new NotMember("accounts", 8, B),
+                new NotMember("accounts", 9, null),
                 new CatchUp("accounts", 7));
     }
 
@@ -131,7 +132,7 @@ public final class SampleMessages {
             case 13 -> new Accepted(g, v, randomBallot(rnd));
             case 14 -> new Commit(g, v, randomDecision(rnd));
             case 15 -> new Reject(g, v, randomBallot(rnd));
-            case 16 -> new NotMember(g, v, randomMember(rnd));
+            case 16 -> new NotMember(g, v, rnd.nextBoolean() ? null : randomMember(rnd));
             default -> new CatchUp(g, v);
         };
     }

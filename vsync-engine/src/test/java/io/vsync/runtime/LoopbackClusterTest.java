@@ -243,7 +243,7 @@ class LoopbackClusterTest {
     void misuseIsReportedClearly() throws Exception {
         List<String> addresses = freeAddresses(1);
         VsyncEngine engine = VsyncEngine.builder().bind("127.0.0.1",
-                Integer.parseInt(addresses.get(0).split(":")[1])).maxMessageSize(1024).sendWindow(4096).build();
+                Integer.parseInt(addresses.get(0).split(":")[1])).maxMessageSize(1024).sendWindow(64 * 1024).build();
         engines.add(engine);
         engine.start();
         Group group = engine.group("g");
