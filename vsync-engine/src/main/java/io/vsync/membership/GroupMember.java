@@ -576,10 +576,11 @@ final class GroupMember {
             }
         }
         // A new line of views starts above anything anyone here knows, and above what any earlier
-        // creator could have reached: its number comes from this process's incarnation (its start
-        // time under the runtime), so a group lost and made again never reuses a view id even
-        // when every process that knew the old ids is gone.
-        long firstId = Math.max(highestViewSeen + 1, (node.config().processIncarnation() << ProtocolConfig.JOIN_BITS) + 1);
+        // line could have reached: its number comes from the time (this process's incarnation is
+        // its start time, plus the time since), so a group lost and made again never reuses a
+        // view id even when every process that knew the old ids is gone. A line would have to
+        // install 65,536 views in a millisecond to catch up with a later one.
+        long firstId = Math.max(highestViewSeen + 1, (node.clockMs(now) << ProtocolConfig.JOIN_BITS) + 1);
         for (JoinProbeReply reply : probeReplies.values()) {
             firstId = Math.max(firstId, reply.lastViewId() + 1);
         }
@@ -1029,7 +1030,10 @@ final class GroupMember {
         while (recentCommits.size() > RECENT_COMMITS) {
             recentCommits.pollFirstEntry();
         }
-        suspects.retainAll(view.members());
+        // Suspicions start afresh in every view: each member of it just took part in the change
+        // (or joined), and the failure detector re-raises at the next tick whatever still holds.
+        // Carrying them over let two members that once suspected each other duel forever.
+        suspects.clear();
         pendingJoins.removeAll(view.members());
         pendingLeaves.retainAll(view.members());
         resetAcceptor();

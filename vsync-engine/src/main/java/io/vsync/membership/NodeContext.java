@@ -14,6 +14,12 @@ interface NodeContext {
 
     HistoryListener history();
 
+    /**
+     * Milliseconds on a clock shared by all processes and increasing across restarts: the
+     * process incarnation (its start time) plus the time elapsed since it started.
+     */
+    long clockMs(long now);
+
     /** A member id for a new incarnation of this process in some group. */
     MemberId newMemberId();
 

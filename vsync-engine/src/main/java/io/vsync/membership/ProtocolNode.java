@@ -43,6 +43,7 @@ public final class ProtocolNode {
     private long joins;
     private long dropped;
     private long now;
+    private long firstNow = Long.MIN_VALUE;
 
     public ProtocolNode(ProtocolConfig config, Effects effects, HistoryListener history, Consumer<String> log) {
         this.config = config;
@@ -124,6 +125,7 @@ public final class ProtocolNode {
 
     public void onTick(long now) {
         this.now = now;
+        context.clockMs(now);
         for (String address : failureDetector.tick(now)) {
             effects.send(address, new Heartbeat(config.processIncarnation()));
         }
@@ -246,6 +248,14 @@ public final class ProtocolNode {
         @Override
         public HistoryListener history() {
             return history;
+        }
+
+        @Override
+        public long clockMs(long now) {
+            if (firstNow == Long.MIN_VALUE) {
+                firstNow = now;
+            }
+            return config.processIncarnation() + (now - firstNow);
         }
 
         @Override

@@ -7,8 +7,10 @@ import java.util.List;
  * core: the wall clock under the runtime, the virtual clock under the simulator.
  *
  * @param localAddress        {@code host:port} this engine listens on
- * @param processIncarnation  distinguishes this process from earlier ones at the same address;
- *                            must grow across restarts and stay below 2^47
+ * @param processIncarnation  distinguishes this process from earlier ones at the same address:
+ *                            its start time in milliseconds on a clock all processes share (the
+ *                            runtime uses the wall clock); must grow across restarts and stay
+ *                            below 2^47
  * @param seeds               addresses asked when joining a group
  * @param heartbeatIntervalMs interval between heartbeats to each peer process
  * @param failureTimeoutMs    silence after which a peer process is suspected

@@ -250,8 +250,10 @@ public final class Simulation {
         }
 
         void start() {
-            // Unique across the run, as start times are across real processes.
-            incarnation = ++incarnations;
+            // The start time in virtual milliseconds (unique across the run), as real processes use
+            // their start time.
+            incarnation = Math.max(incarnations + 1, nowMs() + 1);
+            incarnations = incarnation;
             ProtocolConfig protocolConfig = new ProtocolConfig(address(), incarnation, addresses,
                     config.heartbeatMs(), config.failureTimeoutMs(), Math.max(50, config.failureTimeoutMs() / 2),
                     20, 50, 60 * 1024);

@@ -54,10 +54,15 @@ class SimulationTest {
      *   <li>107: a process created the group with a majority of seeds silent about a live
      *       two-member group: split brain.
      *   <li>522: a member excluded while leaving dropped the join queued behind the leave.
+     *   <li>1072: a joiner whose admission was lost sat in the view unaware, stalling delivery.
+     *   <li>2196, 5039, 5473: a group refounded by the process that had founded the lost line
+     *       reused that line's view ids (the id floor came from the process, not the time).
+     *   <li>4623: two members that once suspected each other kept the suspicion across views
+     *       and re-ran the same view change forever.
      * </ul>
      */
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {10, 34, 100, 107, 522})
+    @ValueSource(longs = {10, 34, 100, 107, 522, 1072, 2196, 4623, 5039, 5473})
     void formerlyFailingSeedPasses(long seed) {
         SimulationResult result = new Simulation(seed, SimulationConfig.defaults(5)).run();
         assertThat(result.check().violations()).as(result.check().summary()).isEmpty();
