@@ -73,16 +73,18 @@ final class ProtocolLoop {
     private void run() {
         long nextTick = nowMs();
         while (running) {
-            long now = nowMs();
-            if (now >= nextTick) {
-                safely(() -> onTick.accept(now));
-                nextTick = now + tickMs;
-            }
+            // Events first, then the clock: after a stall (GC, SIGSTOP, an overloaded box) the
+            // answers that arrived meanwhile must count before any timeout is judged.
             int handled = 0;
             Runnable task;
             while (handled < MAX_BATCH && (task = inbox.poll()) != null) {
                 safely(task);
                 handled++;
+            }
+            long now = nowMs();
+            if (now >= nextTick) {
+                safely(() -> onTick.accept(now));
+                nextTick = now + tickMs;
             }
             safely(onBatchEnd);
             if (handled == 0) {
