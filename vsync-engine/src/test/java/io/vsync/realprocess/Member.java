@@ -33,8 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * the others {@code orderedSend}).
  *
  * <p>Output: {@code READY <address> <pid>} once listening; {@code JOINED <self> <viewId>};
- * {@code VIEW <id> <self> <member,member,…>} from the view callback; {@code STATUS <status>
- * <self>} on every status change; answers to the commands below; {@code ERROR …} on trouble.
+ * {@code VIEW <id> <self> <member,member,…> at=<epoch ms>} from the view callback;
+ * {@code STATUS <status> <self> at=<epoch ms>} on every status change (polled every 10 ms);
+ * answers to the commands below; {@code ERROR …} on trouble.
  *
  * <p>Commands: {@code JOIN} joins group {@code g} and then runs the load; {@code LOAD_STOP}
  * stops it and waits for its sends to be delivered here, answering {@code LOAD_STOPPED
@@ -56,6 +57,11 @@ public final class Member {
     /** Per sending process, the highest running number delivered here. */
     private final Map<String, Long> progress = new ConcurrentHashMap<>();
     private volatile Load load;
+    /** Delivery thread only: when a slow delivery was last reported. */
+    private long lastLagReport;
+    /** Delivery thread only: ticks handled. */
+    private long handled;
+    private static final long LAG_REPORT_MS = 300;
 
     private Member(Map<String, String> args, PrintStream out) throws Exception {
         this.args = args;
@@ -71,7 +77,7 @@ public final class Member {
                 .historyListener(history)
                 .build();
         this.group = engine.group(GROUP);
-        group.handle(Tick.class, tick -> progress.merge(tick.from(), tick.seq(), Math::max));
+        group.handle(Tick.class, this::onTick);
         group.onViewChange(this::onView);
     }
 
@@ -163,10 +169,22 @@ public final class Member {
         System.exit(0);
     }
 
+    private void onTick(Tick tick) {
+        handled++;
+        progress.merge(tick.from(), tick.seq(), Math::max);
+        long now = System.currentTimeMillis();
+        long lag = now - tick.sentAt();
+        if (lag >= LAG_REPORT_MS && now - lastLagReport >= LAG_REPORT_MS) {
+            lastLagReport = now;
+            say("LAG " + lag + " ms from send to delivery of " + tick.from() + "#" + tick.seq() + ", "
+                    + (history.deliveries() - handled) + " delivered but not yet handled at=" + now);
+        }
+    }
+
     private void onView(View view) {
         StringJoiner members = new StringJoiner(",");
         view.members().forEach(m -> members.add(m.toString()));
-        say("VIEW " + view.id() + " " + group.self() + " " + members);
+        say("VIEW " + view.id() + " " + group.self() + " " + members + " at=" + System.currentTimeMillis());
     }
 
     private void watchStatus() {
@@ -176,7 +194,7 @@ public final class Member {
             GroupStatus status = group.status();
             MemberId self = group.self();
             if (status != last || (self != null && !self.equals(lastSelf))) {
-                say("STATUS " + status + " " + self);
+                say("STATUS " + status + " " + self + " at=" + System.currentTimeMillis());
                 last = status;
                 lastSelf = self;
             }
@@ -227,7 +245,7 @@ public final class Member {
                     next = Math.max(next, now - TimeUnit.MILLISECONDS.toNanos(50)) + periodNanos;
                     long n = seq + 1;
                     boolean ordered = fifoEvery <= 0 || n % fifoEvery != 0;
-                    Tick tick = new Tick(name, n, ordered);
+                    Tick tick = new Tick(name, n, ordered, System.currentTimeMillis());
                     CompletableFuture<Void> delivered;
                     try {
                         delivered = ordered ? group.orderedSend(tick) : group.send(tick);

@@ -25,7 +25,7 @@ import java.util.function.Predicate;
 final class MemberProcess {
 
     /** One {@code VIEW} line: a view as this process's view callback saw it. */
-    record SeenView(long id, MemberId self, List<MemberId> members) {
+    record SeenView(long id, MemberId self, List<MemberId> members, long atMillis) {
         boolean hasAddress(String address) {
             return members.stream().anyMatch(m -> m.address().equals(address));
         }
@@ -116,7 +116,8 @@ final class MemberProcess {
         for (String m : parts[3].split(",")) {
             members.add(MemberId.parse(m));
         }
-        return new SeenView(Long.parseLong(parts[1]), MemberId.parse(parts[2]), List.copyOf(members));
+        return new SeenView(Long.parseLong(parts[1]), MemberId.parse(parts[2]), List.copyOf(members),
+                Long.parseLong(parts[4].substring("at=".length())));
     }
 
     long pid() {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -67,7 +68,9 @@ class RealProcessFaultTest {
     private static final Duration ANSWER = Duration.ofSeconds(20);
     private static final int RATE = Integer.getInteger("realprocess.rate", 250);
 
-    private final List<MemberProcess> members = new ArrayList<>();
+    private final List<MemberProcess> members = new CopyOnWriteArrayList<>();
+    /** Ends the members should this JVM be told to stop before {@link #cleanUp()} runs. */
+    private final Thread reaper = new Thread(() -> members.forEach(MemberProcess::destroy), "realprocess-reaper");
     private Path dir;
     private PrintStream log;
     private long startedAt;
@@ -77,6 +80,11 @@ class RealProcessFaultTest {
     void cleanUp() throws IOException {
         for (MemberProcess member : members) {
             member.destroy();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // Shutting down already, or never registered.
         }
         if (log != null) {
             note("%s after %.1f s", passed ? "PASSED" : "FAILED", (System.nanoTime() - startedAt) / 1e9);
@@ -114,6 +122,7 @@ class RealProcessFaultTest {
 
     private void run(boolean pauseLeader, boolean leaveTogether) throws Exception {
         startedAt = System.nanoTime();
+        Runtime.getRuntime().addShutdownHook(reaper);
         Files.createDirectories(Path.of("target"));
         dir = Files.createTempDirectory(Path.of("target"), "realprocess-").toAbsolutePath();
         log = new PrintStream(Files.newOutputStream(dir.resolve("run.log")), true, StandardCharsets.UTF_8);
@@ -150,29 +159,32 @@ class RealProcessFaultTest {
         MemberProcess killed = byAddress(full.members().get(1).address());
         List<MemberProcess> live = new ArrayList<>(members);
         live.remove(killed);
-        note("kill -9 %s", killed);
+        long killedAtMillis = System.currentTimeMillis();
+        note("kill -9 %s at=%d", killed, killedAtMillis);
         int status = killed.killHard(Duration.ofSeconds(10));
         assertThat(status).as("exit status of " + killed + " after destroyForcibly: 128 + SIGKILL(9)").isEqualTo(137);
-        long killedAt = System.nanoTime();
         MemberProcess.SeenView afterKill = awaitCommonView("a 4-member view without " + killed.name, live, SETTLE);
-        note("survivors installed view %d %s %d ms after the kill", afterKill.id(), afterKill.members(),
-                millisSince(killedAt));
+        note("survivors installed view %d %s; the last of them %d ms after the kill", afterKill.id(),
+                afterKill.members(), installedByAll(live, afterKill.id()) - killedAtMillis);
         assertThat(afterKill.hasAddress(killed.address)).isFalse();
         Thread.sleep(1000);
 
         // ------------------------------------------------ SIGSTOP another member past the timeout
-        MemberId pausedSelf = afterKill.members().get(pauseLeader ? 0 : afterKill.members().size() - 1);
-        MemberProcess paused = byAddress(pausedSelf.address());
+        MemberProcess paused = byAddress(afterKill.members()
+                .get(pauseLeader ? 0 : afterKill.members().size() - 1).address());
+        MemberId pausedSelf = paused.lastView().self();
         List<MemberProcess> others = new ArrayList<>(live);
         others.remove(paused);
-        note("kill -STOP %s (member %s) for %d ms", paused, pausedSelf, PAUSE.toMillis());
+        long pausedAtMillis = System.currentTimeMillis();
+        note("kill -STOP %s (member %s) for %d ms at=%d", paused, pausedSelf, PAUSE.toMillis(), pausedAtMillis);
         paused.signal("STOP");
         long pausedAt = System.nanoTime();
         assertThat(awaitProcState(paused, 'T')).as(paused + " is stopped (state T in /proc)").isEqualTo('T');
         MemberProcess.SeenView without = awaitCommonView("a 3-member view without the paused " + paused.name,
                 others, SETTLE);
-        note("the others installed view %d %s, %d ms after the pause began", without.id(), without.members(),
-                millisSince(pausedAt));
+        note("the others installed view %d %s; the last of them %d ms after the pause began (timeout %d ms)",
+                without.id(), without.members(), installedByAll(others, without.id()) - pausedAtMillis,
+                FAILURE_TIMEOUT.toMillis());
         long pauseLeft = PAUSE.toMillis() - millisSince(pausedAt);
         if (pauseLeft > 0) {
             Thread.sleep(pauseLeft);
@@ -180,19 +192,19 @@ class RealProcessFaultTest {
         assertThat(paused.procState()).as(paused + " is still stopped").isEqualTo('T');
         assertThat(paused.lastView().self()).as("a stopped process installs nothing").isEqualTo(pausedSelf);
         int pausedMark = paused.mark();
+        long resumedAtMillis = System.currentTimeMillis();
+        note("kill -CONT %s after %d ms at=%d", paused, millisSince(pausedAt), resumedAtMillis);
         paused.signal("CONT");
-        long resumedAt = System.nanoTime();
-        note("kill -CONT %s after %d ms", paused, millisSince(pausedAt));
         // The status watcher polls, so it may miss the short PARTITIONED spell; a new self shows
         // it too. The history's Partitioned event, checked below, is the proof.
-        String excluded = paused.await(pausedMark, line -> line.equals("STATUS PARTITIONED " + pausedSelf)
-                        || (line.startsWith("STATUS ") && !line.endsWith(" " + pausedSelf)),
+        String excluded = paused.await(pausedMark, line -> isExclusionSign(line, pausedSelf),
                 "sign of exclusion of " + pausedSelf, SETTLE);
-        note("%s found itself excluded %d ms after resuming (%s)", paused.name, millisSince(resumedAt), excluded);
+        note("%s found itself excluded %d ms after resuming (%s)", paused.name,
+                Long.parseLong(fields(excluded).get("at")) - resumedAtMillis, excluded);
         MemberProcess.SeenView rejoined = awaitCommonView("a 4-member view with " + paused.name + " back", live, SETTLE);
         MemberId newSelf = paused.lastView().self();
-        note("%s rejoined as %s in view %d %s, %d ms after resuming", paused.name, newSelf, rejoined.id(),
-                rejoined.members(), millisSince(resumedAt));
+        note("%s rejoined as %s in view %d %s, installed by all %d ms after resuming", paused.name, newSelf,
+                rejoined.id(), rejoined.members(), installedByAll(live, rejoined.id()) - resumedAtMillis);
         assertThat(newSelf).as("the rejoined member is a new incarnation").isNotEqualTo(pausedSelf);
         assertThat(newSelf.address()).isEqualTo(pausedSelf.address());
         Thread.sleep(1000);
@@ -422,6 +434,27 @@ class RealProcessFaultTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Whether a {@code STATUS <status> <self> at=…} line shows {@code excluded} found itself out. */
+    private static boolean isExclusionSign(String line, MemberId excluded) {
+        String[] parts = line.split(" ");
+        if (parts.length < 3 || !parts[0].equals("STATUS")) {
+            return false;
+        }
+        boolean sameSelf = parts[2].equals(excluded.toString());
+        return sameSelf ? parts[1].equals("PARTITIONED") : !parts[2].equals("null");
+    }
+
+    /** When the last of {@code group} installed view {@code viewId}, by their clocks (epoch ms). */
+    private static long installedByAll(List<MemberProcess> group, long viewId) {
+        long last = Long.MIN_VALUE;
+        for (MemberProcess member : group) {
+            long at = member.views().stream().filter(v -> v.id() == viewId).mapToLong(MemberProcess.SeenView::atMillis)
+                    .findFirst().orElseThrow(() -> new AssertionError(member.name + " never saw view " + viewId));
+            last = Math.max(last, at);
+        }
+        return last;
     }
 
     /** The leaders of the first view each member installed: one group means one leader. */

@@ -27,6 +27,7 @@ final class RecordingHistory implements HistoryListener {
 
     private final HistoryFileWriter writer;
     private long events;
+    private volatile long deliveries;
     private IOException failure;
 
     RecordingHistory(Path file) throws IOException {
@@ -52,6 +53,7 @@ final class RecordingHistory implements HistoryListener {
                                        DeliveryKind kind) {
         writer.delivered(group, self, sender, msgNo, viewId, kind);
         events++;
+        deliveries++;
     }
 
     @Override
@@ -66,6 +68,11 @@ final class RecordingHistory implements HistoryListener {
         writer.left(group, self);
         events++;
         flush();
+    }
+
+    /** Deliveries the protocol has made so far (it hands them to the delivery thread). */
+    long deliveries() {
+        return deliveries;
     }
 
     /** Pushes what is buffered to the file; a failure is kept and reported by {@link #close()}. */
