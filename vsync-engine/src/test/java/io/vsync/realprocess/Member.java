@@ -41,7 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  * stops it and waits for its sends to be delivered here, answering {@code LOAD_STOPPED
  * ok=<n> failed=<n> lastOk=<seq>}; {@code PROGRESS} answers {@code PROGRESS <viewId> <self>
  * <members> <name>=<highest seq delivered>,…}; {@code CUT} flushes the history and answers
- * {@code CUT <events in the file>}; {@code STOP} leaves gracefully, closes the history and
+ * {@code CUT <events in the file>}; {@code DUMP} answers {@code DUMP at=<ms> <protocol state>}
+ * (diagnostics, see {@link EngineProbe}); {@code STOP} leaves gracefully, closes the history and
  * exits with {@code BYE}. End of stdin (the test's JVM is gone) ends the process at once.
  */
 public final class Member {
@@ -119,6 +120,7 @@ public final class Member {
                     case "LOAD_STOP" -> startDaemon("load-stopper", this::stopLoad);
                     case "PROGRESS" -> say(progressLine());
                     case "CUT" -> say("CUT " + history.cut());
+                    case "DUMP" -> say("DUMP at=" + System.currentTimeMillis() + " " + EngineProbe.dump(engine, GROUP));
                     case "STOP" -> {
                         stop();
                         return;

@@ -86,6 +86,9 @@ class RealProcessFaultTest {
         } catch (IllegalStateException | IllegalArgumentException e) {
             // Shutting down already, or never registered.
         }
+        if (!passed && dir != null && !members.isEmpty()) {
+            checkWhatWasRecorded();
+        }
         if (log != null) {
             note("%s after %.1f s", passed ? "PASSED" : "FAILED", (System.nanoTime() - startedAt) / 1e9);
             log.close();
@@ -390,7 +393,7 @@ class RealProcessFaultTest {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not quiescent within " + SETTLE.toSeconds() + " s after the load stopped: "
-                        + "views " + viewIds + ", " + lacking + where);
+                        + "views " + viewIds + ", " + lacking + "\nprotocol state:" + dumpAll() + where);
             }
             Thread.sleep(200);
         }
@@ -430,7 +433,7 @@ class RealProcessFaultTest {
                 StringBuilder seen = new StringBuilder();
                 group.forEach(m -> seen.append("\n  ").append(m.name).append(": ").append(m.lastView()));
                 throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s; last views:" + seen
-                        + "\n(run kept in " + dir + ")");
+                        + "\nprotocol state:" + dumpAll() + "\n(run kept in " + dir + ")");
             }
             Thread.sleep(20);
         }
@@ -455,6 +458,39 @@ class RealProcessFaultTest {
             last = Math.max(last, at);
         }
         return last;
+    }
+
+    /**
+     * After a failure (a wait that timed out, say), the safety check over whatever the members
+     * recorded: a stuck run may also have broken a guarantee on its way there.
+     */
+    private void checkWhatWasRecorded() {
+        try {
+            List<Path> files = members.stream().map(m -> m.history).filter(Files::exists).toList();
+            CheckResult result = new Checker().check(HistoryFiles.readAll(files), CheckOptions.safetyOnly());
+            note("after the failure, safety over what was recorded: %s", result.summary());
+        } catch (IOException | RuntimeException e) {
+            note("after the failure, the histories could not be checked: %s", e);
+        }
+    }
+
+    /** Each running member's protocol state ({@code DUMP}), for a failure message; also logged. */
+    private String dumpAll() {
+        StringBuilder text = new StringBuilder();
+        for (MemberProcess member : members) {
+            String state;
+            try {
+                state = member.isAlive() ? member.ask("DUMP", "DUMP ", Duration.ofSeconds(5)) : "(not running)";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                state = "(interrupted)";
+            } catch (AssertionError e) {
+                state = "(" + e.getMessage() + ")";
+            }
+            text.append("\n  ").append(member.name).append(": ").append(state);
+            note("%s %s", member.name, state);
+        }
+        return text.toString();
     }
 
     /** The leaders of the first view each member installed: one group means one leader. */
