@@ -13,6 +13,7 @@ import io.vsync.api.VsyncEngine;
 import io.vsync.api.VsyncException;
 import io.vsync.codec.JacksonPayloadCodec;
 import io.vsync.membership.ProtocolNode;
+import io.vsync.message.Heartbeat;
 import io.vsync.message.ProtocolMessage;
 import io.vsync.protocol.Effects;
 import io.vsync.protocol.ProtocolConfig;
@@ -59,6 +60,7 @@ public final class NioVsyncEngine implements VsyncEngine {
     });
     private volatile State state = State.NEW;
     private volatile String localAddress;
+    private volatile long processIncarnation;
     private Transport transport;
     private ProtocolLoop loop;
     private ProtocolNode node;
@@ -94,7 +96,8 @@ public final class NioVsyncEngine implements VsyncEngine {
             seeds.add(HostPort.parse(seed).canonical());
         }
         long heartbeat = settings.heartbeatInterval().toMillis();
-        ProtocolConfig config = ProtocolConfig.of(localAddress, System.currentTimeMillis(), seeds, heartbeat,
+        processIncarnation = System.currentTimeMillis();
+        ProtocolConfig config = ProtocolConfig.of(localAddress, processIncarnation, seeds, heartbeat,
                 settings.failureTimeout().toMillis());
         node = new ProtocolNode(config, new Outbound(), settings.history(),
                 line -> LOG.log(System.Logger.Level.INFO, line));
@@ -247,8 +250,11 @@ public final class NioVsyncEngine implements VsyncEngine {
 
         @Override
         public void onConnectionLost(String address) {
-            // Not a verdict: the next send reconnects, and a refused reconnect is reported as
-            // unreachable. Gaps left by frames lost in flight are repaired by retransmission.
+            // Not a verdict by itself (links break between live processes), but a strong hint:
+            // reconnect at once. A crashed process's OS refuses, which is reported as unreachable
+            // and starts the view change now rather than at the next heartbeat. A live peer just
+            // gets a heartbeat; frames lost in flight are repaired by retransmission.
+            transport.send(address, new Heartbeat(processIncarnation));
         }
     }
 
