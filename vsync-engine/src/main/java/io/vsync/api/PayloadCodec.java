@@ -16,6 +16,14 @@ public interface PayloadCodec {
      */
     Object decode(byte[] bytes, ClassResolver resolver);
 
+    /**
+     * Decodes {@code length} bytes from {@code offset}: lets the engine decode a payload inside
+     * a larger buffer without copying it out first.
+     */
+    default Object decode(byte[] bytes, int offset, int length, ClassResolver resolver) {
+        return decode(java.util.Arrays.copyOfRange(bytes, offset, offset + length), resolver);
+    }
+
     /** Maps a type name written by {@link #encode} to an allowed class, or null. */
     @FunctionalInterface
     interface ClassResolver {

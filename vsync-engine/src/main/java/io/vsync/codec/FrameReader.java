@@ -65,7 +65,7 @@ final class FrameReader {
     }
 
     MemberId memberId(String what) throws MalformedFrameException {
-        String address = string(what + " address");
+        String address = string(what);
         long incarnation = i64();
         if (address.isBlank()) {
             throw new MalformedFrameException(what + ": blank address");

@@ -79,22 +79,30 @@ public final class JacksonPayloadCodec implements PayloadCodec {
 
     @Override
     public Object decode(byte[] bytes, ClassResolver resolver) {
-        if (bytes == null || bytes.length < 2) {
+        if (bytes == null) {
             throw new IllegalArgumentException("payload too short for a type name header");
         }
-        int nameLength = ((bytes[0] & 0xFF) << 8) | (bytes[1] & 0xFF);
-        if (nameLength == 0 || nameLength > bytes.length - 2) {
-            throw new IllegalArgumentException("payload type name length " + nameLength + " with "
-                    + (bytes.length - 2) + " bytes left");
+        return decode(bytes, 0, bytes.length, resolver);
+    }
+
+    @Override
+    public Object decode(byte[] bytes, int offset, int length, ClassResolver resolver) {
+        if (bytes == null || offset < 0 || length < 2 || offset + length > bytes.length) {
+            throw new IllegalArgumentException("payload too short for a type name header");
         }
-        String typeName = typeName(bytes, nameLength);
+        int nameLength = ((bytes[offset] & 0xFF) << 8) | (bytes[offset + 1] & 0xFF);
+        if (nameLength == 0 || nameLength > length - 2) {
+            throw new IllegalArgumentException("payload type name length " + nameLength + " with "
+                    + (length - 2) + " bytes left");
+        }
+        String typeName = typeName(bytes, offset + 2, nameLength);
         Class<?> type = resolver.resolve(typeName);
         if (type == null) {
             throw new IllegalArgumentException("no handler registered for type " + typeName);
         }
-        int bodyStart = 2 + nameLength;
+        int bodyStart = offset + 2 + nameLength;
         try {
-            return reader(type).readValue(bytes, bodyStart, bytes.length - bodyStart);
+            return reader(type).readValue(bytes, bodyStart, offset + length - bodyStart);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("cannot decode payload of type " + typeName + ": "
                     + e.getOriginalMessage(), e);
@@ -110,12 +118,18 @@ public final class JacksonPayloadCodec implements PayloadCodec {
                 t -> mapper.readerFor(t).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
     }
 
-    private static String typeName(byte[] bytes, int length) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .decode(ByteBuffer.wrap(bytes, 2, length)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("payload type name is not valid UTF-8", e);
+    private static String typeName(byte[] bytes, int start, int length) {
+        for (int i = start; i < start + length; i++) {
+            if (bytes[i] < 0) {
+                try {
+                    return StandardCharsets.UTF_8.newDecoder()
+                            .decode(ByteBuffer.wrap(bytes, start, length)).toString();
+                } catch (CharacterCodingException e) {
+                    throw new IllegalArgumentException("payload type name is not valid UTF-8", e);
+                }
+            }
         }
+        // Class names are almost always ASCII: no decoder object per message.
+        return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * The protocol core never looks inside; queries, replies and state transfer ride on the same
  * multicast and point-to-point paths as plain messages.
  */
-record Envelope(byte type, long id, int seq, byte status, byte[] body) {
+record Envelope(byte type, long id, int seq, byte status, byte[] raw, int bodyOffset) {
 
     static final byte MESSAGE = 0;
     /** A query request, multicast in total order: id = the requester's query number. */
@@ -46,7 +46,7 @@ record Envelope(byte type, long id, int seq, byte status, byte[] body) {
         }
         byte type = bytes[0];
         if (type == MESSAGE) {
-            return new Envelope(MESSAGE, 0, 0, (byte) 0, Arrays.copyOfRange(bytes, 1, bytes.length));
+            return new Envelope(MESSAGE, 0, 0, (byte) 0, bytes, 1);
         }
         if (type < QUERY || type > STATE_ABORT || bytes.length < HEADER) {
             throw new IllegalArgumentException("not an envelope (type " + type + ", " + bytes.length + " bytes)");
@@ -56,6 +56,15 @@ record Envelope(byte type, long id, int seq, byte status, byte[] body) {
         long id = in.getLong();
         int seq = in.getInt();
         byte status = in.get();
-        return new Envelope(type, id, seq, status, Arrays.copyOfRange(bytes, HEADER, bytes.length));
+        return new Envelope(type, id, seq, status, bytes, HEADER);
+    }
+
+    /** The body as its own array (a copy). */
+    byte[] body() {
+        return Arrays.copyOfRange(raw, bodyOffset, raw.length);
+    }
+
+    int bodyLength() {
+        return raw.length - bodyOffset;
     }
 }

@@ -67,6 +67,7 @@ final class GroupHandle implements Group {
     private final TypeRegistry<BiConsumer<Object, DeliveryInfo>> handlers = new TypeRegistry<>();
     private final TypeRegistry<BiFunction<Object, DeliveryInfo, ?>> queryHandlers = new TypeRegistry<>();
     private final List<Consumer<View>> viewListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Class<?>> acceptedTypes = new ConcurrentHashMap<>();
     private final FlowControl flowControl;
     private final ExecutorService delivery;
     private volatile StateTransfer stateTransfer;
@@ -361,7 +362,7 @@ final class GroupHandle implements Group {
         Reply.Status status;
         byte[] body = new byte[0];
         try {
-            Object payload = decode(request.body());
+            Object payload = decode(request);
             BiFunction<Object, DeliveryInfo, ?> handler = queryHandlers.handlerFor(payload.getClass());
             Object result = null;
             if (handler != null) {
@@ -444,7 +445,7 @@ final class GroupHandle implements Group {
                         if (envelope.type() == Envelope.QUERY) {
                             answer(envelope, info);
                         } else {
-                            dispatch(envelope.body(), info);
+                            dispatch(envelope, info);
                         }
                     } finally {
                         if (own != null) {
@@ -493,7 +494,7 @@ final class GroupHandle implements Group {
         return null;
     }
 
-    private void dispatch(byte[] payload, DeliveryInfo info) {
+    private void dispatch(Envelope payload, DeliveryInfo info) {
         Object message;
         try {
             message = decode(payload);
@@ -517,16 +518,30 @@ final class GroupHandle implements Group {
         }
     }
 
-    /** Decodes a payload into a type some handler of this group accepts. */
-    private Object decode(byte[] payload) {
-        return engine.codec().decode(payload, typeName -> {
-            Class<?> known = handlers.registeredNamed(typeName);
-            if (known == null) {
-                known = queryHandlers.registeredNamed(typeName);
-            }
-            return TypeResolver.resolve(typeName, engine.classLoader(), known,
-                    type -> handlers.handlerFor(type) != null || queryHandlers.handlerFor(type) != null);
-        });
+    /** Decodes a payload into a type some handler of this group accepts, without copying it out. */
+    private Object decode(Envelope payload) {
+        return engine.codec().decode(payload.raw(), payload.bodyOffset(), payload.bodyLength(), this::resolveType);
+    }
+
+    /**
+     * The class a type name stands for, if a handler of this group accepts it. Accepted names
+     * are cached; rejected ones are not, so a hostile sender cannot grow the cache.
+     */
+    private Class<?> resolveType(String typeName) {
+        Class<?> cached = acceptedTypes.get(typeName);
+        if (cached != null) {
+            return cached;
+        }
+        Class<?> known = handlers.registeredNamed(typeName);
+        if (known == null) {
+            known = queryHandlers.registeredNamed(typeName);
+        }
+        Class<?> type = TypeResolver.resolve(typeName, engine.classLoader(), known,
+                t -> handlers.handlerFor(t) != null || queryHandlers.handlerFor(t) != null);
+        if (type != null) {
+            acceptedTypes.put(typeName, type);
+        }
+        return type;
     }
 
     void onViewInstalled(View installed) {
