@@ -90,6 +90,7 @@ final class GroupHandle implements Group {
     private final Map<MemberId, StateSender> stateSenders = new ConcurrentHashMap<>();
     private volatile StateReceiver stateReceiver;
     private volatile MemberId stateDonor;
+    private volatile long stateViewId = -1;
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
@@ -459,7 +460,9 @@ final class GroupHandle implements Group {
             case Envelope.REPLY -> onReply(sender, envelope);
             case Envelope.STATE_CHUNK -> {
                 StateReceiver receiver = stateReceiver;
-                if (receiver != null && sender.equals(stateDonor) && envelope.id() == viewIdOf(view)) {
+                // Compared with the view the transfer is for, not the current one: another view
+                // change may follow the joiner's admission before its state has arrived.
+                if (receiver != null && sender.equals(stateDonor) && envelope.id() == stateViewId) {
                     receiver.chunk(envelope.seq(), envelope.status() == 1, envelope.body());
                 }
             }
@@ -478,10 +481,6 @@ final class GroupHandle implements Group {
             }
             default -> undeliverable.incrementAndGet();
         }
-    }
-
-    private static long viewIdOf(View v) {
-        return v == null ? -1 : v.id();
     }
 
     private OwnSend ownDelivery(MemberId sender, long msgNo) {
@@ -571,6 +570,7 @@ final class GroupHandle implements Group {
         if (transfer != null && firstView && installed.size() > 1 && installed.joined().contains(me)) {
             // Register before the chunks can arrive; the delivery thread reads them.
             stateDonor = donorOf(installed);
+            stateViewId = installed.id();
             incoming = new StateReceiver(STATE_TIMEOUT_MS, seq -> p2p(stateDonor,
                     Envelope.of(Envelope.STATE_ACK, installed.id(), seq, (byte) 0, new byte[0])));
             stateReceiver = incoming;

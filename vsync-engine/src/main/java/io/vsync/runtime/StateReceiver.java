@@ -55,7 +55,8 @@ final class StateReceiver extends InputStream {
     void fail(String why) {
         lock.lock();
         try {
-            if (failure == null) {
+            // Once the last chunk is in, the transfer is complete: a later failure changes nothing.
+            if (failure == null && !last) {
                 failure = why;
             }
             arrived.signalAll();
