@@ -266,8 +266,8 @@ class VsyncAutoConfigurationTests {
             .withUserConfiguration(AccountsHandler.class)
             .run(context -> {
                 FakeVsyncEngine engine = context.getBean(FakeVsyncEngine.class);
-                assertThat(engine.events).containsExactly("handle:accounts:Deposit", "onViewChange:accounts", "start",
-                        "join:accounts");
+                assertThat(engine.events).containsExactly("handle:accounts:Deposit", "handleQuery:accounts:Deposit",
+                        "onViewChange:accounts", "start", "join:accounts");
                 assertThat(context.getBean(AccountsHandler.class).views).hasSize(1);
             });
     }
