@@ -57,6 +57,8 @@ final class GroupDispatcher {
 
     private volatile @Nullable String failStopReason;
 
+    private volatile @Nullable View lastView;
+
     GroupDispatcher(String name, Group group, HandlerErrorHandling errorHandling, List<HandlerMethod> handlers,
             List<HandlerMethod> viewListeners) {
         this.name = name;
@@ -72,7 +74,7 @@ final class GroupDispatcher {
 
     /**
      * Registers with the group: per handled type a message and a query handler, and the view
-     * listener.
+     * listener (always: it also records which view the handlers have seen).
      */
     @SuppressWarnings("unchecked")
     void register() {
@@ -82,9 +84,7 @@ final class GroupDispatcher {
             this.group.handle((Class<Object>) type, delivery);
             this.group.handleQuery((Class<Object>) type, query);
         }
-        if (!this.viewListeners.isEmpty()) {
-            this.group.onViewChange(this::viewChanged);
-        }
+        this.group.onViewChange(this::viewChanged);
     }
 
     void deliver(Object payload, DeliveryInfo info) {
@@ -128,6 +128,8 @@ final class GroupDispatcher {
         for (HandlerMethod listener : this.viewListeners) {
             invoke(listener, "view " + view.id(), new Object[] { view });
         }
+        // on the delivery thread, after the state transfer of a first view and the listeners
+        this.lastView = view;
     }
 
     private static Object[] arguments(HandlerMethod handler, Object payload, DeliveryInfo info) {
@@ -291,6 +293,10 @@ final class GroupDispatcher {
 
     long skipped() {
         return this.skipped.get();
+    }
+
+    @Nullable View lastView() {
+        return this.lastView;
     }
 
     @Nullable String failStopReason() {

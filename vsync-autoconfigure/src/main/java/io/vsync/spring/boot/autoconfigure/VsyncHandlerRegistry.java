@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.vsync.api.View;
 import io.vsync.api.VsyncEngine;
 import io.vsync.spring.boot.autoconfigure.HandlerMethod.Kind;
 
@@ -79,6 +80,22 @@ public class VsyncHandlerRegistry {
     public List<Class<?>> getReplyTypes(String group) {
         GroupDispatcher dispatcher = this.dispatchers.get(group);
         return (dispatcher != null) ? dispatcher.replyTypes() : List.of();
+    }
+
+    /** Whether the group has annotated methods (of any kind) bound to it. */
+    public boolean hasAnnotatedMethods(String group) {
+        return this.dispatchers.containsKey(group);
+    }
+
+    /**
+     * The last view the group's annotated methods have seen: installed, its state transfer
+     * done (for a joiner), and its {@code @OnViewChange} methods called. Null before the first,
+     * or when the group has no annotated methods. Tests wait for it to know that the
+     * application, not only the engine, is in a view.
+     */
+    public @Nullable View getLastView(String group) {
+        GroupDispatcher dispatcher = this.dispatchers.get(group);
+        return (dispatcher != null) ? dispatcher.lastView() : null;
     }
 
     /** Whether the group has {@code @StateProvider} and {@code @StateLoader} methods. */
