@@ -1,5 +1,7 @@
 package io.vsync.spring.boot.autoconfigure;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -49,17 +51,23 @@ final class HandlerMethod {
 
     final Method invocable;
 
-    /** Payload type (messages), state type (provider's return, loader's parameter), else null. */
+    /**
+     * Payload type (messages), state type (provider's return, loader's parameter; null when the
+     * state is streamed), else null.
+     */
     final @Nullable Class<?> type;
 
     /** Whether a message handler takes a DeliveryInfo second parameter. */
     final boolean withInfo;
 
-    /** Whether a message handler returns a value: reserved as the reply to a query. */
+    /** Whether a message handler returns a value: its reply to a query. */
     final boolean returnsReply;
 
+    /** Whether a state method streams: the provider writes to an OutputStream, the loader reads an InputStream. */
+    final boolean streaming;
+
     private HandlerMethod(Kind kind, String group, String beanName, Object bean, Method method, Method invocable,
-            @Nullable Class<?> type, boolean withInfo, boolean returnsReply) {
+            @Nullable Class<?> type, boolean withInfo, boolean returnsReply, boolean streaming) {
         this.kind = kind;
         this.group = group;
         this.beanName = beanName;
@@ -69,6 +77,7 @@ final class HandlerMethod {
         this.type = type;
         this.withInfo = withInfo;
         this.returnsReply = returnsReply;
+        this.streaming = streaming;
     }
 
     /**
@@ -86,6 +95,7 @@ final class HandlerMethod {
         Type[] generic = method.getGenericParameterTypes();
         Class<?> type = null;
         boolean withInfo = false;
+        boolean streaming = false;
         switch (kind) {
             case MESSAGE -> {
                 if (params.length < 1 || params.length > 2) {
@@ -110,20 +120,34 @@ final class HandlerMethod {
                 }
             }
             case STATE_PROVIDER -> {
-                if (params.length != 0) {
-                    problems.add(where + " must take no parameters and return the state");
+                Class<?> returned = method.getReturnType();
+                boolean returnsVoid = returned == void.class || returned == Void.class;
+                if (params.length == 1 && params[0] == OutputStream.class) {
+                    streaming = true;
+                    if (!returnsVoid) {
+                        problems.add(where + " writes the state to its OutputStream, so it must return void");
+                    }
                 }
-                if (method.getReturnType() == void.class || method.getReturnType() == Void.class) {
-                    problems.add(where + " must return the state (it returns void)");
+                else if (params.length != 0) {
+                    problems.add(where + " must either take no parameters and return the state, or take a"
+                            + " java.io.OutputStream and write the state to it");
+                }
+                else if (returnsVoid) {
+                    problems.add(where + " must return the state (it returns void), or take a java.io.OutputStream"
+                            + " and write the state to it");
                 }
                 else {
-                    type = ClassUtils.resolvePrimitiveIfNecessary(method.getReturnType());
-                    checkDecodable(where, "state", method.getReturnType(), method.getGenericReturnType(), problems);
+                    type = ClassUtils.resolvePrimitiveIfNecessary(returned);
+                    checkDecodable(where, "state", returned, method.getGenericReturnType(), problems);
                 }
             }
             case STATE_LOADER -> {
                 if (params.length != 1) {
-                    problems.add(where + " must take exactly one parameter: the state");
+                    problems.add(where + " must take exactly one parameter: the state, or a java.io.InputStream to"
+                            + " read it from");
+                }
+                else if (params[0] == InputStream.class) {
+                    streaming = true;
                 }
                 else {
                     type = params[0];
@@ -136,7 +160,8 @@ final class HandlerMethod {
         }
         boolean returnsReply = kind == Kind.MESSAGE && method.getReturnType() != void.class
                 && method.getReturnType() != Void.class;
-        return new HandlerMethod(kind, group, beanName, bean, method, invocable, type, withInfo, returnsReply);
+        return new HandlerMethod(kind, group, beanName, bean, method, invocable, type, withInfo, returnsReply,
+                streaming);
     }
 
     /** Whether the codec can rebuild a value of this type from a payload that names its class. */

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 
+import io.vsync.api.MetricsListener;
 import io.vsync.api.PayloadCodec;
 import io.vsync.api.VsyncEngine;
 
@@ -62,8 +63,9 @@ public final class VsyncAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     VsyncEngineConfigurer vsyncEngineConfigurer(VsyncProperties properties, PayloadCodec payloadCodec,
-            ObjectProvider<VsyncEngineCustomizer> customizers) {
-        return new VsyncEngineConfigurer(properties, payloadCodec, customizers.orderedStream().toList());
+            ObjectProvider<VsyncEngineCustomizer> customizers, ObjectProvider<MetricsListener> metricsListeners) {
+        return new VsyncEngineConfigurer(properties, payloadCodec, customizers.orderedStream().toList(),
+                metricsListeners.orderedStream().toList());
     }
 
     @Bean

@@ -8,12 +8,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.vsync.api.MetricsListener;
 import io.vsync.api.PayloadCodec;
 import io.vsync.api.VsyncEngine;
 
 /**
- * Applies the {@code vsync.*} properties, the payload codec and the
- * {@link VsyncEngineCustomizer customizers} to a {@link VsyncEngine.Builder}. An application
+ * Applies the {@code vsync.*} properties, the payload codec, the application's
+ * {@link MetricsListener}s (combined into one) and the {@link VsyncEngineCustomizer customizers}
+ * to a {@link VsyncEngine.Builder}. An application
  * that defines its own {@code VsyncEngine} bean can still use it:
  *
  * <pre>{@code
@@ -39,17 +41,25 @@ public class VsyncEngineConfigurer {
 
     private final List<VsyncEngineCustomizer> customizers;
 
+    private final List<MetricsListener> metricsListeners;
+
     private final DnsResolver dns;
 
     VsyncEngineConfigurer(VsyncProperties properties, PayloadCodec codec, List<VsyncEngineCustomizer> customizers) {
-        this(properties, codec, customizers, InetAddress::getAllByName);
+        this(properties, codec, customizers, List.of());
     }
 
     VsyncEngineConfigurer(VsyncProperties properties, PayloadCodec codec, List<VsyncEngineCustomizer> customizers,
-            DnsResolver dns) {
+            List<MetricsListener> metricsListeners) {
+        this(properties, codec, customizers, metricsListeners, InetAddress::getAllByName);
+    }
+
+    VsyncEngineConfigurer(VsyncProperties properties, PayloadCodec codec, List<VsyncEngineCustomizer> customizers,
+            List<MetricsListener> metricsListeners, DnsResolver dns) {
         this.properties = properties;
         this.codec = codec;
         this.customizers = List.copyOf(customizers);
+        this.metricsListeners = List.copyOf(metricsListeners);
         this.dns = dns;
     }
 
@@ -61,12 +71,19 @@ public class VsyncEngineConfigurer {
         VsyncProperties p = this.properties;
         builder.nodeName(nodeName(p));
         builder.bind(bindAddress(p), p.getPort());
+        if (p.getAdvertiseAddress() != null) {
+            builder.advertiseAddress(p.getAdvertiseAddress().trim());
+        }
         builder.seeds(seeds());
         builder.heartbeatInterval(p.getFailureDetection().getHeartbeatInterval());
         builder.failureTimeout(p.getFailureDetection().getTimeout());
         builder.maxMessageSize((int) p.getMaxMessageSize().toBytes());
         builder.sendWindow(p.getSendWindow().toBytes());
         builder.payloadCodec(this.codec);
+        MetricsListener metrics = CompositeMetricsListener.of(this.metricsListeners);
+        if (metrics != null) {
+            builder.metricsListener(metrics);
+        }
         for (VsyncEngineCustomizer customizer : this.customizers) {
             customizer.customize(builder);
         }

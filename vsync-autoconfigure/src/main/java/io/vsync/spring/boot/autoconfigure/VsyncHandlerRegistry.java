@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.vsync.api.View;
 import io.vsync.api.VsyncEngine;
 import io.vsync.spring.boot.autoconfigure.HandlerMethod.Kind;
 
@@ -44,10 +45,23 @@ public class VsyncHandlerRegistry {
         return this.properties.getGroups().keySet();
     }
 
-    /** Handler invocations of the group that failed after their attempts (annotated handlers only). */
+    /**
+     * Invocations of the group's annotated methods that failed after their attempts: message
+     * and query handlers, view listeners, state providers and loaders.
+     */
     public long getHandlerErrors(String group) {
         GroupDispatcher dispatcher = this.dispatchers.get(group);
         return (dispatcher != null) ? dispatcher.errors() : 0;
+    }
+
+    /**
+     * Those of {@link #getHandlerErrors(String)} that the engine counts among its own handler
+     * errors as well ({@code GroupStats.handlerErrors()}): queries answered with an AbortReply,
+     * state loads that failed. Subtract them when adding both.
+     */
+    public long getHandlerErrorsCountedByEngine(String group) {
+        GroupDispatcher dispatcher = this.dispatchers.get(group);
+        return (dispatcher != null) ? dispatcher.countedByEngine() : 0;
     }
 
     /** Why the group was left by the {@code FAIL_STOP} error policy, or null when it was not. */
@@ -60,6 +74,28 @@ public class VsyncHandlerRegistry {
     public List<Class<?>> getPayloadTypes(String group) {
         GroupDispatcher dispatcher = this.dispatchers.get(group);
         return (dispatcher != null) ? dispatcher.payloadTypes() : List.of();
+    }
+
+    /** The payload types whose {@code @GroupHandler} method returns a reply to queries. */
+    public List<Class<?>> getReplyTypes(String group) {
+        GroupDispatcher dispatcher = this.dispatchers.get(group);
+        return (dispatcher != null) ? dispatcher.replyTypes() : List.of();
+    }
+
+    /** Whether the group has annotated methods (of any kind) bound to it. */
+    public boolean hasAnnotatedMethods(String group) {
+        return this.dispatchers.containsKey(group);
+    }
+
+    /**
+     * The last view the group's annotated methods have seen: installed, its state transfer
+     * done (for a joiner), and its {@code @OnViewChange} methods called. Null before the first,
+     * or when the group has no annotated methods. Tests wait for it to know that the
+     * application, not only the engine, is in a view.
+     */
+    public @Nullable View getLastView(String group) {
+        GroupDispatcher dispatcher = this.dispatchers.get(group);
+        return (dispatcher != null) ? dispatcher.lastView() : null;
     }
 
     /** Whether the group has {@code @StateProvider} and {@code @StateLoader} methods. */
@@ -120,12 +156,16 @@ public class VsyncHandlerRegistry {
             throw new InvalidGroupHandlerException(problems);
         }
         dispatchers.values().forEach(GroupDispatcher::register);
+        states.forEach((group, state) -> {
+            StateTransferAdapter.register(this.engine.group(group), state.provider(), state.loader(),
+                    dispatchers.get(group));
+            if (logger.isDebugEnabled()) {
+                logger.debug("Vsync group '" + group + "' transfers its state to joiners with @StateProvider "
+                        + state.provider().describe() + " and @StateLoader " + state.loader().describe());
+            }
+        });
         this.dispatchers = dispatchers;
         this.stateMethods = states;
-        if (!states.isEmpty()) {
-            logger.warn("@StateProvider/@StateLoader methods of groups " + states.keySet()
-                    + " are validated but not used yet: this Vsync engine has no state-transfer API");
-        }
         this.bound = true;
     }
 
@@ -157,6 +197,18 @@ public class VsyncHandlerRegistry {
         }
         HandlerMethod provider = providers.get(0);
         HandlerMethod loader = loaders.get(0);
+        if (provider.streaming != loader.streaming) {
+            HandlerMethod streaming = provider.streaming ? provider : loader;
+            HandlerMethod object = provider.streaming ? loader : provider;
+            problems.add("group '" + group + "': " + streaming.kind.annotation + " " + streaming.describe()
+                    + " streams the state but " + object.kind.annotation + " " + object.describe()
+                    + " passes it as an object; use a provider writing to an OutputStream with a loader reading an"
+                    + " InputStream, or a provider returning the state with a loader taking it");
+            return null;
+        }
+        if (provider.streaming) {
+            return new StateMethods(provider, loader);
+        }
         if (!loader.type.isAssignableFrom(provider.type)) {
             problems.add("group '" + group + "': @StateLoader " + loader.describe() + " takes "
                     + loader.type.getName() + ", which cannot accept the " + provider.type.getName()
@@ -170,7 +222,7 @@ public class VsyncHandlerRegistry {
         return methods.stream().filter(m -> m.kind == kind).toList();
     }
 
-    /** A group's state-transfer methods, for when the engine takes them. */
+    /** A group's state-transfer methods. */
     record StateMethods(HandlerMethod provider, HandlerMethod loader) {
     }
 

@@ -135,10 +135,13 @@ public class VsyncLifecycle implements SmartLifecycle {
             .orTimeout(this.properties.getLifecycle().getShutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
             .whenCompleteAsync((ignored, failure) -> {
                 try {
-                    if (failure != null) {
+                    if (failure instanceof TimeoutException) {
                         logger.warn("Vsync groups were not all left gracefully within "
                                 + DurationStyle.SIMPLE.print(this.properties.getLifecycle().getShutdownTimeout())
-                                + " (vsync.lifecycle.shutdown-timeout); closing the engine", failure);
+                                + " (vsync.lifecycle.shutdown-timeout); closing the engine");
+                    }
+                    else if (failure != null) {
+                        logger.warn("Vsync groups were not all left gracefully; closing the engine", failure);
                     }
                     this.engine.close();
                 }

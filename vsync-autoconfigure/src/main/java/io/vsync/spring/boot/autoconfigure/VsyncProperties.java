@@ -40,6 +40,13 @@ public class VsyncProperties implements Validator {
     /** Address to listen on. Defaults to every interface (0.0.0.0). */
     private @Nullable String bindAddress;
 
+    /**
+     * Host (preferably an IP address) that other members use to reach this node, when it
+     * differs from the bind address: binding every interface, NAT, containers. Defaults to the
+     * bind address, or to this host's address when binding every interface.
+     */
+    private @Nullable String advertiseAddress;
+
     /** Port to listen on; 0 picks a free port. */
     private int port = 7800;
 
@@ -96,6 +103,14 @@ public class VsyncProperties implements Validator {
 
     public void setBindAddress(@Nullable String bindAddress) {
         this.bindAddress = bindAddress;
+    }
+
+    public @Nullable String getAdvertiseAddress() {
+        return this.advertiseAddress;
+    }
+
+    public void setAdvertiseAddress(@Nullable String advertiseAddress) {
+        this.advertiseAddress = advertiseAddress;
     }
 
     public int getPort() {
@@ -199,6 +214,12 @@ public class VsyncProperties implements Validator {
         if (p.nodeName != null && p.nodeName.isBlank()) {
             reject(errors, "node-name", p.nodeName, "must not be blank (leave it unset for host name and port)");
         }
+        if (p.advertiseAddress != null) {
+            String problem = advertiseAddressProblem(p.advertiseAddress);
+            if (problem != null) {
+                reject(errors, "advertise-address", p.advertiseAddress, problem);
+            }
+        }
         if (p.port < 0 || p.port > 65535) {
             reject(errors, "port", p.port, "must be between 0 and 65535 (0 picks a free port)");
         }
@@ -258,6 +279,21 @@ public class VsyncProperties implements Validator {
                 reject(errors, "groups." + name + ".max-attempts", options.getMaxAttempts(), "must be at least 1");
             }
         });
+    }
+
+    private static @Nullable String advertiseAddressProblem(String address) {
+        String host = address.trim();
+        if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+            return "must be a host name or IP address without spaces (leave it unset for the bind address)";
+        }
+        if (host.startsWith("[") || host.endsWith("]")) {
+            return "must be written without brackets (an IPv6 address as ::1, not [::1]) and without port";
+        }
+        int colons = (int) host.chars().filter(c -> c == ':').count();
+        if (colons == 1) {
+            return "must be a host or IP address without port: the port is vsync.port";
+        }
+        return null;
     }
 
     private static void positive(Errors errors, String property, Duration value) {

@@ -22,6 +22,7 @@ import org.springframework.core.annotation.AliasFor;
 
 import io.vsync.api.DeliveryInfo;
 import io.vsync.api.GroupStatus;
+import io.vsync.api.Reply;
 import io.vsync.api.View;
 import io.vsync.spring.annotation.GroupHandler;
 import io.vsync.spring.annotation.OnViewChange;
@@ -177,6 +178,57 @@ class GroupHandlerProcessingTests {
     }
 
     @Test
+    void objectStateMethodsBecomeTheGroupsStateTransfer() {
+        this.runner.withUserConfiguration(State.class).run(context -> {
+            FakeVsyncEngine engine = context.getBean(FakeVsyncEngine.class);
+            FakeGroup group = engine.group("accounts");
+            // set before the group is joined
+            assertThat(engine.events).containsSubsequence("stateTransfer:accounts", "join:accounts");
+            assertThat(group.stateTransfer).isInstanceOf(FakeGroup.ObjectStateTransfer.class);
+            assertThat(((FakeGroup.ObjectStateTransfer<?>) group.stateTransfer).type).isEqualTo(Payloads.Balances.class);
+            State state = context.getBean(State.class);
+            state.balances.put("alice", 10L);
+            byte[] written = group.writeState();
+            state.balances.clear();
+            group.readState(written);
+            assertThat(state.restored).containsExactly(java.util.Map.of("alice", 10L));
+        });
+    }
+
+    @Test
+    void streamingStateMethodsBecomeTheGroupsStateTransfer() {
+        this.runner.withUserConfiguration(StreamingState.class).run(context -> {
+            FakeGroup group = context.getBean(FakeVsyncEngine.class).group("accounts");
+            StreamingState state = context.getBean(StreamingState.class);
+            state.text = "alice=10";
+            byte[] written = group.writeState();
+            assertThat(new String(written, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("alice=10");
+            state.text = "";
+            group.readState("bob=3".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(state.text).isEqualTo("bob=3");
+        });
+    }
+
+    @Test
+    void failingStateMethodsAreCountedAndPassedToTheEngine() {
+        this.runner.withUserConfiguration(FailingState.class).run(context -> {
+            FakeGroup accounts = context.getBean(FakeVsyncEngine.class).group("accounts");
+            FakeGroup audit = context.getBean(FakeVsyncEngine.class).group("audit");
+            VsyncHandlerRegistry registry = context.getBean(VsyncHandlerRegistry.class);
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(accounts::writeState))
+                .hasMessageContaining("returned null; return the (possibly empty) state");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> audit.readState(new byte[0])))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("disk full");
+            assertThat(registry.getHandlerErrors("accounts")).isEqualTo(1);
+            assertThat(registry.getHandlerErrorsCountedByEngine("accounts")).isZero();
+            // a failed load is counted by the engine too
+            assertThat(registry.getHandlerErrors("audit")).isEqualTo(1);
+            assertThat(registry.getHandlerErrorsCountedByEngine("audit")).isEqualTo(1);
+        });
+    }
+
+    @Test
     void stateProviderWithoutLoaderAndMismatchedTypesFail() {
         this.runner.withUserConfiguration(BadState.class).run(context -> {
             assertThat(context).hasFailed();
@@ -187,6 +239,81 @@ class GroupHandlerProcessingTests {
                 .hasMessageContaining("takes " + Payloads.Deposit.class.getName() + ", which cannot accept the "
                         + Payloads.Balances.class.getName());
         });
+    }
+
+    @Test
+    void streamingAndObjectStateMethodsDoNotMix() {
+        this.runner.withUserConfiguration(MixedState.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.root(context.getStartupFailure()))
+                .hasMessageContaining("group 'accounts': @StateProvider MixedState.write(OutputStream) of bean '")
+                .hasMessageContaining("streams the state but @StateLoader MixedState.restore(Balances)");
+        });
+        this.runner.withUserConfiguration(BadStreamingState.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.root(context.getStartupFailure()))
+                .hasMessageContaining("BadStreamingState.writeSomething(OutputStream) of bean '")
+                .hasMessageContaining("writes the state to its OutputStream, so it must return void")
+                .hasMessageContaining("BadStreamingState.badLoader(InputStream, String)")
+                .hasMessageContaining("must take exactly one parameter: the state, or a java.io.InputStream");
+        });
+    }
+
+    @Test
+    void queriesReachTheHandlerOfTheirTypeWhichReturnsTheReply() {
+        this.runner.withUserConfiguration(Accounts.class, Events.class).run(context -> {
+            FakeGroup group = context.getBean(FakeVsyncEngine.class).group("accounts");
+            assertThat(group.queryTypes()).containsExactlyInAnyOrderElementsOf(group.registeredTypes());
+            Reply<Object> reply = group.ask(new Payloads.Withdrawal("alice", 3));
+            assertThat(reply.status()).isEqualTo(Reply.Status.OK);
+            assertThat(reply.value()).isEqualTo("ok");
+            // the same method handles plain messages of its type
+            assertThat(context.getBean(Accounts.class).received).hasSize(1);
+            group.deliver(new Payloads.Withdrawal("bob", 1));
+            assertThat(context.getBean(Accounts.class).received).hasSize(2);
+            // a void handler gives a NullReply
+            assertThat(group.ask(new Payloads.Deposit("alice", 1)).status()).isEqualTo(Reply.Status.NULL);
+            // the most specific handler answers, although the fake asks the first registration that accepts it
+            assertThat(group.ask(new Payloads.Opened("alice", java.time.Instant.EPOCH)).value()).isEqualTo("opened");
+            assertThat(group.ask(new Payloads.Closed("alice")).status()).isEqualTo(Reply.Status.NULL);
+            VsyncHandlerRegistry registry = context.getBean(VsyncHandlerRegistry.class);
+            assertThat(registry.getReplyTypes("accounts")).containsExactlyInAnyOrder(Payloads.Withdrawal.class,
+                    Payloads.Opened.class);
+        });
+    }
+
+    @Test
+    void aFailingQueryHandlerIsRetriedThenGivesAnAbortReply() {
+        this.runner.withUserConfiguration(FlakyQuery.class).withPropertyValues("vsync.handler.max-attempts=2")
+            .run(context -> {
+                FakeGroup group = context.getBean(FakeVsyncEngine.class).group("accounts");
+                FlakyQuery flaky = context.getBean(FlakyQuery.class);
+                flaky.failuresLeft.set(1);
+                assertThat(group.ask(new Payloads.Deposit("alice", 5)).value()).isEqualTo(5L);
+                flaky.failuresLeft.set(2);
+                Reply<Object> aborted = group.ask(new Payloads.Deposit("alice", 6));
+                assertThat(aborted.status()).isEqualTo(Reply.Status.ABORT);
+                assertThat(aborted.error()).isEqualTo("IllegalArgumentException: insufficient funds");
+                VsyncHandlerRegistry registry = context.getBean(VsyncHandlerRegistry.class);
+                assertThat(registry.getHandlerErrors("accounts")).isEqualTo(1);
+                assertThat(registry.getHandlerErrorsCountedByEngine("accounts")).isEqualTo(1);
+                assertThat(group.status()).isEqualTo(GroupStatus.MEMBER);
+            });
+    }
+
+    @Test
+    void aFailingQueryHandlerUnderFailStopLeavesTheGroup() {
+        this.runner.withUserConfiguration(FlakyQuery.class).withPropertyValues("vsync.handler.error-policy=fail-stop")
+            .run(context -> {
+                FakeGroup group = context.getBean(FakeVsyncEngine.class).group("accounts");
+                context.getBean(FlakyQuery.class).failuresLeft.set(1);
+                assertThat(group.ask(new Payloads.Deposit("alice", 6)).status()).isEqualTo(Reply.Status.ABORT);
+                assertThat(group.status()).isEqualTo(GroupStatus.LEFT);
+                // later queries are not answered by the stopped handlers
+                assertThat(group.ask(new Payloads.Deposit("alice", 7)).status()).isEqualTo(Reply.Status.NULL);
+                assertThat(context.getBean(VsyncHandlerRegistry.class).getFailStopReason("accounts"))
+                    .contains("insufficient funds");
+            });
     }
 
     @Test
@@ -337,8 +464,9 @@ class GroupHandlerProcessingTests {
         }
 
         @GroupHandler(group = "accounts")
-        void opened(Payloads.Opened opened) {
+        String opened(Payloads.Opened opened) {
             this.received.add("opened " + opened.account());
+            return "opened";
         }
 
     }
@@ -514,13 +642,95 @@ class GroupHandlerProcessingTests {
 
     static class State {
 
+        final java.util.Map<String, Long> balances = new java.util.concurrent.ConcurrentHashMap<>();
+
+        final List<java.util.Map<String, Long>> restored = new CopyOnWriteArrayList<>();
+
         @StateProvider(group = "accounts")
         Payloads.Balances snapshot() {
-            return new Payloads.Balances(java.util.Map.of());
+            return new Payloads.Balances(java.util.Map.copyOf(this.balances));
         }
 
         @StateLoader(group = "accounts")
         void restore(Payloads.Balances balances) {
+            this.restored.add(balances.balances());
+        }
+
+    }
+
+    static class StreamingState {
+
+        volatile String text = "";
+
+        @StateProvider(group = "accounts")
+        void write(java.io.OutputStream out) throws java.io.IOException {
+            out.write(this.text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @StateLoader(group = "accounts")
+        void read(java.io.InputStream in) throws java.io.IOException {
+            this.text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+    }
+
+    static class FailingState {
+
+        @StateProvider(group = "accounts")
+        Payloads.Balances snapshot() {
+            return null;
+        }
+
+        @StateLoader(group = "accounts")
+        void restore(Payloads.Balances balances) {
+        }
+
+        @StateProvider(group = "audit")
+        void write(java.io.OutputStream out) {
+        }
+
+        @StateLoader(group = "audit")
+        void read(java.io.InputStream in) throws java.io.IOException {
+            throw new java.io.IOException("disk full");
+        }
+
+    }
+
+    static class MixedState {
+
+        @StateProvider(group = "accounts")
+        void write(java.io.OutputStream out) {
+        }
+
+        @StateLoader(group = "accounts")
+        void restore(Payloads.Balances balances) {
+        }
+
+    }
+
+    static class BadStreamingState {
+
+        @StateProvider(group = "audit")
+        int writeSomething(java.io.OutputStream out) {
+            return 0;
+        }
+
+        @StateLoader(group = "audit")
+        void badLoader(java.io.InputStream in, String extra) {
+        }
+
+    }
+
+    static class FlakyQuery {
+
+        final AtomicInteger failuresLeft = new AtomicInteger();
+
+        @GroupHandler(group = "accounts")
+        long withdraw(Payloads.Deposit deposit) {
+            if (this.failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalArgumentException("insufficient funds");
+            }
+            return deposit.amount();
         }
 
     }

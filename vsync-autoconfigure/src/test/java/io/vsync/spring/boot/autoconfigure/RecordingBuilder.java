@@ -4,31 +4,48 @@ import java.time.Duration;
 import java.util.List;
 
 import io.vsync.api.HistoryListener;
+import io.vsync.api.MetricsListener;
 import io.vsync.api.PayloadCodec;
 import io.vsync.api.VsyncEngine;
 
 /** A builder that records its settings and builds a {@link FakeVsyncEngine}. */
-class RecordingBuilder implements VsyncEngine.Builder {
+public class RecordingBuilder implements VsyncEngine.Builder {
 
-    String nodeName;
+    public String nodeName;
 
-    String host;
+    public String host;
 
-    int port = -1;
+    public int port = -1;
 
-    List<String> seeds;
+    public List<String> seeds;
 
-    Duration heartbeatInterval;
+    public Duration heartbeatInterval;
 
-    Duration failureTimeout;
+    public Duration failureTimeout;
 
-    int maxMessageSize;
+    public int maxMessageSize;
 
-    long sendWindow;
+    public long sendWindow;
 
-    PayloadCodec codec;
+    public PayloadCodec codec;
 
-    HistoryListener historyListener;
+    public HistoryListener historyListener;
+
+    public String advertiseAddress;
+
+    public MetricsListener metricsListener;
+
+    @Override
+    public VsyncEngine.Builder advertiseAddress(String host) {
+        this.advertiseAddress = host;
+        return this;
+    }
+
+    @Override
+    public VsyncEngine.Builder metricsListener(MetricsListener listener) {
+        this.metricsListener = listener;
+        return this;
+    }
 
     @Override
     public VsyncEngine.Builder nodeName(String name) {

@@ -26,6 +26,7 @@ import org.springframework.stereotype.Component;
 import io.vsync.api.DeliveryInfo;
 import io.vsync.api.Group;
 import io.vsync.api.GroupStatus;
+import io.vsync.api.MetricsListener;
 import io.vsync.api.PayloadCodec;
 import io.vsync.api.View;
 import io.vsync.api.VsyncEngine;
@@ -77,7 +78,8 @@ class VsyncAutoConfigurationTests {
         this.runner
             .withPropertyValues("vsync.node-name=node-a", "vsync.bind-address=10.1.2.3", "vsync.port=7900",
                     "vsync.seeds=10.1.2.4:7900, [::1]:7901", "vsync.failure-detection.heartbeat-interval=50ms",
-                    "vsync.failure-detection.timeout=2s", "vsync.max-message-size=1MB", "vsync.send-window=4MB")
+                    "vsync.failure-detection.timeout=2s", "vsync.max-message-size=1MB", "vsync.send-window=4MB",
+                    "vsync.advertise-address=203.0.113.7")
             .run(context -> {
                 RecordingBuilder builder = new RecordingBuilder();
                 context.getBean(VsyncEngineConfigurer.class).configure(builder);
@@ -90,7 +92,33 @@ class VsyncAutoConfigurationTests {
                 assertThat(builder.maxMessageSize).isEqualTo(1024 * 1024);
                 assertThat(builder.sendWindow).isEqualTo(4L * 1024 * 1024);
                 assertThat(builder.codec).isSameAs(context.getBean(PayloadCodec.class));
+                assertThat(builder.advertiseAddress).isEqualTo("203.0.113.7");
+                assertThat(builder.metricsListener).isNull();
             });
+    }
+
+    @Test
+    void metricsListenerBeansReachTheEngineAsOne() {
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        this.runner.withBean("first", MetricsListener.class, () -> new MetricsListener() {
+            @Override
+            public void flushed(String group, long nanos) {
+                calls.add("first " + group + " " + nanos);
+                throw new IllegalStateException("a broken listener does not stop the others");
+            }
+        }).withBean("second", MetricsListener.class, () -> new MetricsListener() {
+            @Override
+            public void flushed(String group, long nanos) {
+                calls.add("second " + group + " " + nanos);
+            }
+        }).run(context -> {
+            RecordingBuilder builder = new RecordingBuilder();
+            context.getBean(VsyncEngineConfigurer.class).configure(builder);
+            builder.metricsListener.flushed("accounts", 5);
+            builder.metricsListener.flushed("accounts", 6);
+            assertThat(calls).containsExactly("first accounts 5", "second accounts 5", "first accounts 6",
+                    "second accounts 6");
+        });
     }
 
     @Test
@@ -98,6 +126,7 @@ class VsyncAutoConfigurationTests {
         this.runner.run(context -> {
             RecordingBuilder builder = new RecordingBuilder();
             context.getBean(VsyncEngineConfigurer.class).configure(builder);
+            assertThat(builder.advertiseAddress).isNull();
             assertThat(builder.nodeName).endsWith(":7800").hasSizeGreaterThan(":7800".length());
             assertThat(builder.host).isEqualTo("0.0.0.0");
             assertThat(builder.port).isEqualTo(7800);
@@ -125,7 +154,7 @@ class VsyncAutoConfigurationTests {
         InetAddress[] records = { InetAddress.getByName("10.0.0.5"), InetAddress.getByName("10.0.0.6"),
                 InetAddress.getByName("::1") };
         VsyncEngineConfigurer configurer = new VsyncEngineConfigurer(properties,
-                new JacksonPayloadCodec(JsonMapper.builder().build()), List.of(), name -> {
+                new JacksonPayloadCodec(JsonMapper.builder().build()), List.of(), List.of(), name -> {
                     assertThat(name).isEqualTo("vsync.default.svc");
                     return records;
                 });
@@ -137,7 +166,7 @@ class VsyncAutoConfigurationTests {
         VsyncProperties properties = new VsyncProperties();
         properties.setSeedDns("nowhere.invalid");
         VsyncEngineConfigurer configurer = new VsyncEngineConfigurer(properties,
-                new JacksonPayloadCodec(JsonMapper.builder().build()), List.of(), name -> {
+                new JacksonPayloadCodec(JsonMapper.builder().build()), List.of(), List.of(), name -> {
                     throw new UnknownHostException(name);
                 });
         org.assertj.core.api.Assertions.assertThatExceptionOfType(VsyncStartupException.class)
@@ -237,8 +266,8 @@ class VsyncAutoConfigurationTests {
             .withUserConfiguration(AccountsHandler.class)
             .run(context -> {
                 FakeVsyncEngine engine = context.getBean(FakeVsyncEngine.class);
-                assertThat(engine.events).containsExactly("handle:accounts:Deposit", "onViewChange:accounts", "start",
-                        "join:accounts");
+                assertThat(engine.events).containsExactly("handle:accounts:Deposit", "handleQuery:accounts:Deposit",
+                        "onViewChange:accounts", "start", "join:accounts");
                 assertThat(context.getBean(AccountsHandler.class).views).hasSize(1);
             });
     }

@@ -35,6 +35,9 @@ class VsyncPropertiesValidationTests {
             vsync.lifecycle.join-timeout=0s                   | vsync.lifecycle.join-timeout: '0ms' must be positive
             vsync.health.view-change-limit=-1s                | vsync.health.view-change-limit: '-1000ms' must be positive
             vsync.seed-dns=vsync.svc:7800                     | vsync.seed-dns: 'vsync.svc:7800' must be a DNS name without port
+            vsync.advertise-address=10.0.0.5:7800             | vsync.advertise-address: '10.0.0.5:7800' must be a host or IP address without port: the port is vsync.port
+            vsync.advertise-address=[::1]                     | vsync.advertise-address: '[::1]' must be written without brackets
+            "vsync.advertise-address=a b"                     | vsync.advertise-address: 'a b' must be a host name or IP address without spaces
             """)
     void invalidValueFailsStartupNamingTheProperty(String property, String message) {
         this.runner.withPropertyValues(property).run(context -> {
@@ -81,7 +84,7 @@ class VsyncPropertiesValidationTests {
             .withPropertyValues("vsync.seeds=10.0.0.1:7800,[fe80::1]:7801,seed-2.example.com:7802", "vsync.port=0",
                     "vsync.failure-detection.timeout=150ms", "vsync.groups.accounts_v2.join-on-startup=true",
                     "vsync.groups[orders.eu-1].join-on-startup=false", "vsync.handler.error-policy=fail-stop",
-                    "vsync.payload-format=json")
+                    "vsync.payload-format=json", "vsync.advertise-address=fe80::1")
             .run(context -> assertThat(context).hasNotFailed());
     }
 

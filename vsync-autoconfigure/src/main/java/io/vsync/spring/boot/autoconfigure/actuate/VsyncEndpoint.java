@@ -103,6 +103,7 @@ public class VsyncEndpoint {
         if (this.registry != null) {
             handlers = new HandlersDescriptor(
                     this.registry.getPayloadTypes(name).stream().map(Class::getName).toList(),
+                    this.registry.getReplyTypes(name).stream().map(Class::getName).toList(),
                     this.registry.getHandlerErrors(name), this.registry.getFailStopReason(name),
                     this.registry.hasStateTransfer(name));
         }
@@ -182,12 +183,13 @@ public class VsyncEndpoint {
     /**
      * The annotated handlers of a group.
      * @param payloadTypes the payload types handled
-     * @param errors handler invocations that failed after their attempts
+     * @param replyTypes the payload types whose handler returns a reply to queries
+     * @param errors invocations of annotated methods that failed after their attempts
      * @param failStopReason why the group was left by the FAIL_STOP policy, or null
      * @param stateTransfer whether state provider and loader methods are declared
      */
-    public record HandlersDescriptor(List<String> payloadTypes, long errors, @Nullable String failStopReason,
-            boolean stateTransfer) {
+    public record HandlersDescriptor(List<String> payloadTypes, List<String> replyTypes, long errors,
+            @Nullable String failStopReason, boolean stateTransfer) {
     }
 
 }

@@ -1,12 +1,12 @@
 package io.vsync.spring.boot.autoconfigure.actuate;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -34,23 +34,20 @@ public class VsyncHealthIndicator extends AbstractHealthIndicator {
 
     private final @Nullable VsyncHandlerRegistry registry;
 
-    private final LongSupplier nanoTime;
-
-    /** When each group was first seen in its current view change. */
-    private final Map<String, Long> viewChangeSince = new ConcurrentHashMap<>();
+    private final Clock clock;
 
     public VsyncHealthIndicator(VsyncEngine engine, VsyncProperties properties,
             @Nullable VsyncHandlerRegistry registry) {
-        this(engine, properties, registry, System::nanoTime);
+        this(engine, properties, registry, Clock.systemUTC());
     }
 
     VsyncHealthIndicator(VsyncEngine engine, VsyncProperties properties, @Nullable VsyncHandlerRegistry registry,
-            LongSupplier nanoTime) {
+            Clock clock) {
         super("Vsync health check failed");
         this.engine = engine;
         this.properties = properties;
         this.registry = registry;
-        this.nanoTime = nanoTime;
+        this.clock = clock;
     }
 
     @Override
@@ -78,7 +75,7 @@ public class VsyncHealthIndicator extends AbstractHealthIndicator {
                 details.put("viewId", view.id());
                 details.put("members", view.size());
             }
-            String reason = reason(name, status);
+            String reason = reason(name, group, status);
             if (reason != null) {
                 details.put("reason", reason);
                 reasons.add(reason);
@@ -94,20 +91,16 @@ public class VsyncHealthIndicator extends AbstractHealthIndicator {
         }
     }
 
-    private @Nullable String reason(String name, GroupStatus status) {
+    private @Nullable String reason(String name, Group group, GroupStatus status) {
         String failStop = (this.registry != null) ? this.registry.getFailStopReason(name) : null;
-        if (status != GroupStatus.VIEW_CHANGE) {
-            this.viewChangeSince.remove(name);
-        }
         if (failStop != null) {
             return "group '" + name + "' was left after a handler failure (error policy FAIL_STOP): " + failStop;
         }
         return switch (status) {
             case MEMBER -> null;
             case VIEW_CHANGE -> {
-                long now = this.nanoTime.getAsLong();
-                long since = this.viewChangeSince.computeIfAbsent(name, n -> now);
-                Duration running = Duration.ofNanos(now - since);
+                Instant since = group.statusSince();
+                Duration running = (since != null) ? Duration.between(since, this.clock.instant()) : Duration.ZERO;
                 Duration limit = this.properties.getHealth().getViewChangeLimit();
                 yield (running.compareTo(limit) > 0) ? "group '" + name + "' has been in a view change for "
                         + running.toMillis() + "ms (limit vsync.health.view-change-limit=" + limit.toMillis() + "ms)"

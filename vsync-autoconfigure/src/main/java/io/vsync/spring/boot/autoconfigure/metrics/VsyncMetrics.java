@@ -88,8 +88,11 @@ public class VsyncMetrics implements MeterBinder {
                 "Payloads with no handler of their type, or that did not decode", GroupStats::undeliverable);
         VsyncHandlerRegistry handlers = this.registry;
         String name = group.name();
+        // The engine's count plus the annotated methods' failures it does not see (those it does
+        // see, aborted queries and failed state loads, it counts itself).
         FunctionCounter.builder("vsync.handler.errors", group,
-                g -> g.stats().handlerErrors() + ((handlers != null) ? handlers.getHandlerErrors(name) : 0))
+                g -> g.stats().handlerErrors() + ((handlers != null)
+                        ? handlers.getHandlerErrors(name) - handlers.getHandlerErrorsCountedByEngine(name) : 0))
             .tags(tags)
             .description("Handler invocations that failed (after retries)")
             .register(meters);

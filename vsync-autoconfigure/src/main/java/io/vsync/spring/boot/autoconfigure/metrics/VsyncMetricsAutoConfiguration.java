@@ -31,4 +31,10 @@ public final class VsyncMetricsAutoConfiguration {
                 registry.getIfAvailable());
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    VsyncTimers vsyncTimers() {
+        return new VsyncTimers();
+    }
+
 }

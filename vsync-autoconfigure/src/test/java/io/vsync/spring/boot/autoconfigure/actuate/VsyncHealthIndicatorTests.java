@@ -1,8 +1,11 @@
 package io.vsync.spring.boot.autoconfigure.actuate;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -143,24 +146,54 @@ class VsyncHealthIndicatorTests {
         properties.getHealth().setViewChangeLimit(Duration.ofSeconds(10));
         FakeGroup accounts = engine.group("accounts");
         accounts.joinAsync();
-        AtomicLong now = new AtomicLong(1_000_000_000L);
-        VsyncHealthIndicator indicator = new VsyncHealthIndicator(engine, properties, null, now::get);
+        Instant start = Instant.parse("2025-01-01T00:00:00Z");
+        MutableClock clock = new MutableClock(start);
+        VsyncHealthIndicator indicator = new VsyncHealthIndicator(engine, properties, null, clock);
 
+        // the engine says since when the group is in its status
         accounts.status = GroupStatus.VIEW_CHANGE;
+        accounts.statusSince = start;
         assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-        now.addAndGet(Duration.ofSeconds(9).toNanos());
+        clock.now = start.plusSeconds(9);
         assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        clock.now = start.plusSeconds(11);
         Health stuck = indicator.health();
         assertThat(stuck.getStatus()).isEqualTo(Status.DOWN);
         assertThat((String) stuck.getDetails().get("reason"))
             .contains("group 'accounts' has been in a view change for 11000ms (limit vsync.health.view-change-limit=10000ms)");
 
         accounts.status = GroupStatus.MEMBER;
+        accounts.statusSince = clock.now;
         assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
         accounts.status = GroupStatus.VIEW_CHANGE;
-        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        accounts.statusSince = clock.now;
+        clock.now = clock.now.plusSeconds(1);
         assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+    }
+
+    private static final class MutableClock extends Clock {
+
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return this.now;
+        }
+
     }
 
     @Test

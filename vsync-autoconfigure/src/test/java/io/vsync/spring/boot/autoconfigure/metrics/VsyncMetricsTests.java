@@ -1,6 +1,9 @@
 package io.vsync.spring.boot.autoconfigure.metrics;
 
+import java.util.concurrent.TimeUnit;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -11,11 +14,15 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.vsync.api.DeliveryKind;
 import io.vsync.api.GroupStats;
+import io.vsync.api.MetricsListener;
 import io.vsync.spring.boot.autoconfigure.FakeEngineConfiguration;
 import io.vsync.spring.boot.autoconfigure.FakeGroup;
 import io.vsync.spring.boot.autoconfigure.FakeVsyncEngine;
+import io.vsync.spring.boot.autoconfigure.RecordingBuilder;
 import io.vsync.spring.boot.autoconfigure.VsyncAutoConfiguration;
+import io.vsync.spring.boot.autoconfigure.VsyncEngineConfigurer;
 import io.vsync.spring.boot.autoconfigure.actuate.FailingHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,8 +86,62 @@ class VsyncMetricsTests {
     }
 
     @Test
+    void timersOfTheEnginesTimingsAreBoundByBootAndReachTheEngine() {
+        this.runner
+            .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+            .run(context -> {
+                VsyncTimers timers = context.getBean(VsyncTimers.class);
+                // the engine's builder gets the timers as its metrics listener
+                RecordingBuilder builder = new RecordingBuilder();
+                context.getBean(VsyncEngineConfigurer.class).configure(builder);
+                MetricsListener listener = builder.metricsListener;
+                assertThat(listener).isNotNull();
+                listener.delivered("accounts", DeliveryKind.ORDERED, 2_000_000);
+                listener.delivered("accounts", DeliveryKind.ORDERED, 4_000_000);
+                listener.delivered("accounts", DeliveryKind.FIFO, 1_000_000);
+                listener.viewChanged("accounts", 7, 30_000_000);
+                listener.flushed("audit", 5_000_000);
+
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                Timer ordered = meters.get("vsync.delivery.latency").tags("group", "accounts", "kind", "ORDERED").timer();
+                assertThat(ordered.count()).isEqualTo(2);
+                assertThat(ordered.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(6);
+                assertThat(meters.get("vsync.delivery.latency").tags("group", "accounts", "kind", "FIFO").timer().count())
+                    .isEqualTo(1);
+                assertThat(meters.find("vsync.delivery.latency").tags("kind", "SAFE").timer()).isNull();
+                assertThat(meters.get("vsync.view.change.duration").tag("group", "accounts").timer()
+                    .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(30);
+                assertThat(meters.get("vsync.flush.duration").tag("group", "audit").timer().count()).isEqualTo(1);
+                assertThat(timers).isNotNull();
+            });
+    }
+
+    @Test
+    void timingsBeforeBindingAreNotRecorded() {
+        VsyncTimers timers = new VsyncTimers();
+        timers.flushed("accounts", 1_000);
+        MeterRegistry meters = new SimpleMeterRegistry();
+        timers.bindTo(meters);
+        assertThat(meters.find("vsync.flush.duration").timer()).isNull();
+        timers.flushed("accounts", 1_000);
+        assertThat(meters.get("vsync.flush.duration").tag("group", "accounts").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void backsOffForAUserTimersBean() {
+        VsyncTimers mine = new VsyncTimers();
+        this.runner.withBean(SimpleMeterRegistry.class)
+            .withBean("myTimers", VsyncTimers.class, () -> mine)
+            .run(context -> assertThat(context).hasSingleBean(VsyncTimers.class).hasBean("myTimers"));
+    }
+
+    @Test
     void noMetersWithoutARegistry() {
-        this.runner.run(context -> assertThat(context).doesNotHaveBean(VsyncMetrics.class));
+        this.runner.run(context -> {
+            assertThat(context).doesNotHaveBean(VsyncMetrics.class);
+            assertThat(context).doesNotHaveBean(VsyncTimers.class);
+        });
     }
 
     @Test
