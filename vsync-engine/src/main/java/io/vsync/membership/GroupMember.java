@@ -26,7 +26,6 @@ import io.vsync.message.Suspicion;
 import io.vsync.multicast.DeliverySink;
 import io.vsync.multicast.OwnMessage;
 import io.vsync.multicast.ViewStreams;
-import io.vsync.protocol.ProtocolConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,13 +76,16 @@ final class GroupMember {
     private long proposeNotBefore;
 
     // Joining.
-    private final Map<String, JoinProbeReply> probeReplies = new HashMap<>();
-    private final Map<String, Long> refusedSeeds = new HashMap<>();
-    private long joinStartedAt;
-    private long lastJoinAttempt;
+    private final JoinProbing joining;
     private long highestViewSeen;
     private boolean autoRejoin;
     private long rejoinAt = -1;
+
+    /**
+     * When this member last asked for a change of its own membership: a join probe or a leave
+     * request. Both retries are paced by it (a member is never joining and leaving at once).
+     */
+    long lastRequestAt;
 
     // Leaving.
     private long leaveRequestedAt = -1;
@@ -102,9 +104,14 @@ final class GroupMember {
     GroupMember(String group, NodeContext node) {
         this.group = group;
         this.node = node;
+        this.joining = new JoinProbing(this, node);
     }
 
     // ================================================================ queries
+
+    String group() {
+        return group;
+    }
 
     GroupStatus status() {
         return status;
@@ -179,10 +186,7 @@ final class GroupMember {
         leaveRequestedAt = -1;
         rejoinAt = -1;
         setStatus(GroupStatus.JOINING);
-        probeReplies.clear();
-        refusedSeeds.clear();
-        joinStartedAt = now;
-        probe(now);
+        joining.start(now);
     }
 
     void leave(long now) {
@@ -265,12 +269,7 @@ final class GroupMember {
     void tick(long now) {
         lastNow = now;
         switch (status) {
-            case JOINING -> {
-                if (now - lastJoinAttempt >= node.config().joinRetryMs()) {
-                    probe(now);
-                }
-                maybeCreate(now);
-            }
+            case JOINING -> joining.tick(now);
             case PARTITIONED -> {
                 if (autoRejoin && rejoinAt >= 0 && now >= rejoinAt) {
                     startJoin(now);
@@ -301,8 +300,8 @@ final class GroupMember {
                 finishLeave();
                 return;
             }
-            if (now - lastJoinAttempt >= node.config().joinRetryMs()) {
-                lastJoinAttempt = now;
+            if (now - lastRequestAt >= node.config().joinRetryMs()) {
+                lastRequestAt = now;
                 requestLeave();
             }
         }
@@ -359,7 +358,7 @@ final class GroupMember {
         } else if (message instanceof Nak k) {
             onViewTraffic(now, from, k.viewId(), null, k);
         } else if (message instanceof JoinProbeReply r) {
-            onProbeReply(now, from, r);
+            joining.onProbeReply(now, from, r);
         } else if (message instanceof JoinRequest r) {
             onJoinRequest(now, r);
         } else if (message instanceof LeaveRequest r) {
@@ -492,101 +491,14 @@ final class GroupMember {
         }
     }
 
-    // ================================================================ joining
-
-    private void probe(long now) {
-        lastJoinAttempt = now;
-        MemberId leader = knownLeader();
-        if (leader != null) {
-            node.effects().send(leader.address(), new JoinRequest(group, self));
-        }
-        List<String> seeds = otherSeeds();
-        if (!seeds.isEmpty()) {
-            node.effects().send(seeds, new io.vsync.message.JoinProbe(group, self));
-        }
-    }
-
-    private MemberId knownLeader() {
-        for (JoinProbeReply reply : probeReplies.values()) {
-            if (reply.leader() != null) {
-                return reply.leader();
-            }
-        }
-        return null;
-    }
-
-    private List<String> otherSeeds() {
-        List<String> seeds = new ArrayList<>(node.config().seeds());
-        seeds.remove(node.config().localAddress());
-        return seeds;
-    }
-
     /** A connection to {@code address} was refused: no process, so no member, is there. */
     void peerUnreachable(String address, long now) {
         if (status == GroupStatus.JOINING) {
-            refusedSeeds.put(address, now);
-            probeReplies.remove(address);
-            maybeCreate(now);
+            joining.connectionRefused(address, now);
         }
     }
 
-    private void onProbeReply(long now, String from, JoinProbeReply reply) {
-        if (status != GroupStatus.JOINING) {
-            return;
-        }
-        boolean newLeader = reply.leader() != null && knownLeader() == null;
-        probeReplies.put(from, reply);
-        if (newLeader) {
-            node.effects().send(reply.leader().address(), new JoinRequest(group, self));
-        }
-        maybeCreate(now);
-    }
-
-    /**
-     * Creates the group when every other seed is known not to host a member (it answered so,
-     * or its connection was refused: no process there), none named a leader, and nobody with a
-     * lower address is trying too: processes started at the same instant must not make two
-     * groups of one name. A seed that stays silent (partitioned, paused) blocks creation: the
-     * group may be alive behind it. That is why every member's address belongs in the seeds.
-     */
-    private void maybeCreate(long now) {
-        if (status != GroupStatus.JOINING || knownLeader() != null) {
-            return;
-        }
-        List<String> others = otherSeeds();
-        if (!others.isEmpty()) {
-            if (now - joinStartedAt < node.config().joinRetryMs()) {
-                return;
-            }
-            for (String seed : others) {
-                Long refused = refusedSeeds.get(seed);
-                if (!probeReplies.containsKey(seed) && (refused == null || refused < joinStartedAt)) {
-                    return;
-                }
-            }
-            String mine = self.address();
-            for (JoinProbeReply reply : probeReplies.values()) {
-                if (reply.joining() != null && reply.joining().address().compareTo(mine) < 0) {
-                    return;
-                }
-            }
-            MemberId rival = node.lowestRecentJoiner(group, self);
-            if (rival != null && rival.address().compareTo(mine) < 0) {
-                return;
-            }
-        }
-        // A new line of views starts above anything anyone here knows, and above what any earlier
-        // line could have reached: its number comes from the time (this process's incarnation is
-        // its start time, plus the time since), so a group lost and made again never reuses a
-        // view id even when every process that knew the old ids is gone. A line would have to
-        // install 65,536 views in a millisecond to catch up with a later one.
-        long firstId = Math.max(highestViewSeen + 1, (node.clockMs(now) << ProtocolConfig.JOIN_BITS) + 1);
-        for (JoinProbeReply reply : probeReplies.values()) {
-            firstId = Math.max(firstId, reply.lastViewId() + 1);
-        }
-        Decision creation = new Decision(firstId, List.of(self), List.of(self), List.of(), List.of(), new long[0], 0);
-        install(creation, List.of(), now);
-    }
+    // ================================================================ joining: the members' side
 
     private void onJoinRequest(long now, JoinRequest r) {
         if (!hasView() || view.contains(r.joiner())) {
@@ -1022,7 +934,7 @@ final class GroupMember {
         install(d, resend, now);
     }
 
-    private void install(Decision d, List<OwnMessage> resend, long now) {
+    void install(Decision d, List<OwnMessage> resend, long now) {
         view = new View(group, d.newViewId(), d.members(), d.joined(), d.left(), d.failed());
         highestViewSeen = Math.max(highestViewSeen, view.id());
         streams = new ViewStreams(group, view.id(), view.members(), view.rankOf(self), node.config().fragmentSize(),
