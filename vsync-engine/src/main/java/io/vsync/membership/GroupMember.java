@@ -7,7 +7,6 @@ import io.vsync.api.View;
 import io.vsync.message.Accept;
 import io.vsync.message.Accepted;
 import io.vsync.message.Ack;
-import io.vsync.message.Ballot;
 import io.vsync.message.CatchUp;
 import io.vsync.message.Commit;
 import io.vsync.message.Data;
@@ -40,10 +39,11 @@ import java.util.TreeMap;
  * One member's protocol state machine for one group: joining, the views it installs, the view
  * changes it proposes or takes part in, and its multicast streams.
  *
- * <p>A view change is single-decree Paxos over "what the next view is and where each stream
- * of this view is cut" (DESIGN.md §4): PREPARE wedges a majority of the old view and collects
- * what each holds; ACCEPT fixes the decision (adopting any decision a member already accepted,
- * which makes a proposer's crash mid-change safe); COMMIT delivers up to the cut and installs.
+ * <p>This class holds the member's state and does what touches all of it: the application's
+ * calls, ticks, the dispatch of each view's traffic to its {@link ViewStreams}, installing a
+ * view, leaving and exclusion. Two parts run their own protocols against that state:
+ * {@link JoinProbing} finds the group (or creates it) while joining, and {@link ViewChange}
+ * proposes and accepts the change to the next view.
  */
 final class GroupMember {
 
@@ -60,20 +60,13 @@ final class GroupMember {
     private long nextMsgNo;
 
     private final ArrayDeque<OwnMessage> held = new ArrayDeque<>();
-    private final Set<MemberId> suspects = new HashSet<>();
-    private final LinkedHashSet<MemberId> pendingJoins = new LinkedHashSet<>();
-    private final Set<MemberId> pendingLeaves = new HashSet<>();
-
-    // Acceptor state for the change out of the current view.
-    private Ballot promised;
-    private Ballot acceptedBallot;
-    private Decision acceptedDecision;
-    private long wedgedAt;
-
-    private long maxRound;
     private long lastNow;
-    private Proposal proposal;
-    private long proposeNotBefore;
+
+    // What the next view change must take care of; ViewChange reads them to decide the next view.
+    final Set<MemberId> suspects = new HashSet<>();
+    final LinkedHashSet<MemberId> pendingJoins = new LinkedHashSet<>();
+    final Set<MemberId> pendingLeaves = new HashSet<>();
+    private final ViewChange viewChange;
 
     // Joining.
     private final JoinProbing joining;
@@ -105,6 +98,7 @@ final class GroupMember {
         this.group = group;
         this.node = node;
         this.joining = new JoinProbing(this, node);
+        this.viewChange = new ViewChange(this, node);
     }
 
     // ================================================================ queries
@@ -123,6 +117,10 @@ final class GroupMember {
 
     MemberId self() {
         return self;
+    }
+
+    ViewStreams streams() {
+        return streams;
     }
 
     /** Addresses of the peers this member must watch for failure. */
@@ -152,7 +150,7 @@ final class GroupMember {
         return held.size();
     }
 
-    private boolean hasView() {
+    boolean hasView() {
         return status == GroupStatus.MEMBER || status == GroupStatus.VIEW_CHANGE || status == GroupStatus.LEAVING;
     }
 
@@ -181,8 +179,7 @@ final class GroupMember {
         pendingLeaves.clear();
         future.clear();
         recentCommits.clear();
-        resetAcceptor();
-        proposal = null;
+        viewChange.reset();
         leaveRequestedAt = -1;
         rejoinAt = -1;
         setStatus(GroupStatus.JOINING);
@@ -207,7 +204,7 @@ final class GroupMember {
         leaveRequestedAt = now;
         setStatus(GroupStatus.LEAVING);
         requestLeave();
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /**
@@ -287,14 +284,7 @@ final class GroupMember {
                 suspect(m, now);
             }
         }
-        if (streams.isWedged() && proposal == null && promised != null
-                && now - wedgedAt > 3 * node.config().viewChangeTimeoutMs()
-                && !promised.proposer().equals(self) && view.contains(promised.proposer())
-                && !suspects.contains(promised.proposer())) {
-            // The change we promised to has stalled; its proposer is alive but not finishing it
-            // (it may have moved on as a new incarnation). Let the next in line carry it forward.
-            suspect(promised.proposer(), now);
-        }
+        viewChange.checkStalled(now);
         if (status == GroupStatus.LEAVING) {
             if (now - leaveRequestedAt > 3 * node.config().failureTimeoutMs()) {
                 finishLeave();
@@ -320,7 +310,7 @@ final class GroupMember {
                 node.effects().send(view.members().get(nak.toRank()).address(), nak.nak());
             }
         }
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /** End of a batch of events: send what was batched (order tokens, acks). */
@@ -338,7 +328,7 @@ final class GroupMember {
         }
     }
 
-    private void sendToOthers(GroupMessage message) {
+    void sendToOthers(GroupMessage message) {
         List<String> others = otherAddresses();
         if (!others.isEmpty()) {
             node.effects().send(others, message);
@@ -366,17 +356,17 @@ final class GroupMember {
         } else if (message instanceof Suspicion sus) {
             onSuspicion(now, sus);
         } else if (message instanceof Prepare p) {
-            onPrepare(now, from, p);
+            viewChange.onPrepare(now, from, p);
         } else if (message instanceof Promise p) {
-            onPromise(now, from, p);
+            viewChange.onPromise(now, from, p);
         } else if (message instanceof Accept a) {
-            onAccept(now, from, a);
+            viewChange.onAccept(now, from, a);
         } else if (message instanceof Accepted a) {
-            onAccepted(now, from, a);
+            viewChange.onAccepted(now, from, a);
         } else if (message instanceof Commit c) {
             onCommit(now, from, c);
         } else if (message instanceof Reject r) {
-            onReject(now, r);
+            viewChange.onReject(now, r);
         } else if (message instanceof NotMember nm) {
             onNotMember(now, from, nm);
         } else if (message instanceof CatchUp c) {
@@ -440,7 +430,7 @@ final class GroupMember {
         }
     }
 
-    private int rankOfAddress(String address) {
+    int rankOfAddress(String address) {
         List<MemberId> members = view.members();
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).address().equals(address)) {
@@ -459,12 +449,17 @@ final class GroupMember {
         node.effects().send(to, new NotMember(group, view.id(), stale));
     }
 
-    private void askCatchUp(long now, String from) {
+    void askCatchUp(long now, String from) {
         if (now - lastCatchUpAt < node.config().retransmitIntervalMs()) {
             return;
         }
         lastCatchUpAt = now;
         node.effects().send(from, new CatchUp(group, view.id()));
+    }
+
+    /** The commit that made view {@code viewId + 1}, if this member still keeps it. */
+    Commit recentCommit(long viewId) {
+        return recentCommits.get(viewId);
     }
 
     private void onCatchUp(String from, CatchUp c) {
@@ -513,7 +508,7 @@ final class GroupMember {
             return;
         }
         pendingJoins.add(r.joiner());
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /**
@@ -532,7 +527,7 @@ final class GroupMember {
                 suspect(m, now);
             }
         }
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /** What this node answers to a join probe when it hosts the group. */
@@ -568,7 +563,7 @@ final class GroupMember {
             return;
         }
         pendingLeaves.add(r.member());
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     private void finishLeave() {
@@ -599,10 +594,10 @@ final class GroupMember {
             node.effects().released(group, bytes);
         }
         streams = null;
-        proposal = null;
+        viewChange.abandonProposal();
     }
 
-    private void excluded(long now, String why) {
+    void excluded(long now, String why) {
         long viewId = view == null ? 0 : view.id();
         abandon();
         node.history().partitioned(group, self, viewId);
@@ -618,7 +613,7 @@ final class GroupMember {
 
     // ================================================================ suspicion and leadership
 
-    private void suspect(MemberId m, long now) {
+    void suspect(MemberId m, long now) {
         suspects.add(m);
         MemberId leader = candidateLeader();
         if (leader != null && !leader.equals(self)) {
@@ -631,7 +626,7 @@ final class GroupMember {
             return;
         }
         suspects.add(s.suspect());
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /** The lowest-ranked member this member does not suspect. */
@@ -644,265 +639,13 @@ final class GroupMember {
         return null;
     }
 
-    private boolean amProposerCandidate() {
+    boolean amProposerCandidate() {
         return self.equals(candidateLeader());
-    }
-
-    /** Starts, advances or gives up a view change as the situation requires. */
-    private void evaluate(long now) {
-        if (!hasView()) {
-            return;
-        }
-        if (proposal != null) {
-            advanceProposal(now);
-            return;
-        }
-        if (!amProposerCandidate() || now < proposeNotBefore) {
-            return;
-        }
-        boolean needed = !pendingJoins.isEmpty() || !pendingLeaves.isEmpty();
-        for (MemberId m : view.members()) {
-            needed |= suspects.contains(m);
-        }
-        // A change some other proposer began and never finished must be carried forward.
-        needed |= streams.isWedged() && now - wedgedAt > node.config().viewChangeTimeoutMs();
-        if (needed) {
-            node.log("group " + group + ": " + self + " proposes a change of view " + view.id() + " (joins "
-                    + pendingJoins + ", leaves " + pendingLeaves + ", suspects " + suspects
-                    + (streams.isWedged() ? ", carrying a stalled change forward" : "") + ")");
-            propose(now);
-        }
-    }
-
-    private void propose(long now) {
-        maxRound++;
-        proposal = new Proposal(new Ballot(maxRound, self), now);
-        Prepare prepare = new Prepare(group, view.id(), proposal.ballot);
-        sendToOthers(prepare);
-        onPrepare(now, node.config().localAddress(), prepare);
-    }
-
-    private int majority() {
-        return view.size() / 2 + 1;
-    }
-
-    private void advanceProposal(long now) {
-        Proposal p = proposal;
-        boolean timedOut = now - p.phaseStartedAt >= node.config().viewChangeTimeoutMs();
-        if (p.phase == Proposal.Phase.PREPARE) {
-            boolean allAnswered = true;
-            for (MemberId m : view.members()) {
-                if (!p.promises.containsKey(m) && !suspects.contains(m) && !pendingLeaves.contains(m)) {
-                    allAnswered = false;
-                }
-            }
-            if (!allAnswered && !timedOut) {
-                return;
-            }
-            if (p.promises.size() >= majority()) {
-                p.decision = decide(p);
-                p.phase = Proposal.Phase.ACCEPT;
-                p.phaseStartedAt = now;
-                Accept accept = new Accept(group, view.id(), p.ballot, p.decision);
-                for (MemberId m : p.promises.keySet()) {
-                    if (!m.equals(self)) {
-                        node.effects().send(m.address(), accept);
-                    }
-                }
-                onAccept(now, node.config().localAddress(), accept);
-            } else if (timedOut) {
-                // A minority is a side that cannot hear a majority. Members that are slow to answer
-                // but alive (heard from lately) are waited for, and asked again in case the prepare
-                // was lost on a broken connection.
-                int reachable = p.promises.size();
-                for (MemberId m : view.members()) {
-                    if (!p.promises.containsKey(m) && !suspects.contains(m) && !node.isSuspected(m)) {
-                        reachable++;
-                        node.effects().send(m.address(), new Prepare(group, view.id(), p.ballot));
-                    }
-                }
-                if (reachable >= majority()) {
-                    p.phaseStartedAt = now;
-                } else {
-                    excluded(now, "only " + p.promises.size() + " of " + view.size()
-                            + " members answered the view change and the rest cannot be heard: not a majority");
-                }
-            }
-        } else {
-            if (p.accepted.size() >= majority()) {
-                commit(now, p.decision);
-            } else if (timedOut) {
-                proposal = null;
-                proposeNotBefore = now;
-                evaluate(now);
-            }
-        }
-    }
-
-    private Decision decide(Proposal p) {
-        Promise adopted = null;
-        for (Promise promise : p.promises.values()) {
-            if (promise.accepted() != null
-                    && (adopted == null || promise.acceptedBallot().compareTo(adopted.acceptedBallot()) > 0)) {
-                adopted = promise;
-            }
-        }
-        if (adopted != null) {
-            return adopted.accepted();
-        }
-        List<MemberId> members = new ArrayList<>();
-        List<MemberId> left = new ArrayList<>();
-        List<MemberId> failed = new ArrayList<>();
-        Set<String> addresses = new HashSet<>();
-        for (MemberId m : view.members()) {
-            if (pendingLeaves.contains(m)) {
-                left.add(m);
-            } else if (p.promises.containsKey(m)) {
-                members.add(m);
-                addresses.add(m.address());
-            } else {
-                failed.add(m);
-            }
-        }
-        List<MemberId> joined = new ArrayList<>();
-        for (MemberId joiner : pendingJoins) {
-            // A restarted process waits until its earlier incarnation is out of the view.
-            if (!view.contains(joiner) && addresses.add(joiner.address())) {
-                members.add(joiner);
-                joined.add(joiner);
-            }
-        }
-        long[] trim = new long[view.size()];
-        java.util.Arrays.fill(trim, Long.MAX_VALUE);
-        long tokenTrim = Long.MAX_VALUE;
-        for (Promise promise : p.promises.values()) {
-            for (int r = 0; r < trim.length; r++) {
-                trim[r] = Math.min(trim[r], promise.received()[r]);
-            }
-            tokenTrim = Math.min(tokenTrim, promise.tokensReceived());
-        }
-        return new Decision(view.id() + 1, members, joined, left, failed, trim, tokenTrim);
-    }
-
-    private void commit(long now, Decision decision) {
-        Commit commit = new Commit(group, view.id(), decision);
-        Set<String> targets = new LinkedHashSet<>();
-        for (MemberId m : view.members()) {
-            targets.add(m.address());
-        }
-        for (MemberId m : decision.members()) {
-            targets.add(m.address());
-        }
-        targets.remove(node.config().localAddress());
-        if (!targets.isEmpty()) {
-            node.effects().send(List.copyOf(targets), commit);
-        }
-        onCommit(now, node.config().localAddress(), commit);
-    }
-
-    // ================================================================ acceptor
-
-    private void onPrepare(long now, String from, Prepare p) {
-        maxRound = Math.max(maxRound, p.ballot().round());
-        if (!hasView()) {
-            return;
-        }
-        if (p.viewId() < view.id()) {
-            Commit commit = recentCommits.get(p.viewId());
-            if (commit != null) {
-                node.effects().send(from, commit);
-            }
-            return;
-        }
-        if (p.viewId() > view.id()) {
-            askCatchUp(now, from);
-            return;
-        }
-        if (promised != null && p.ballot().compareTo(promised) < 0) {
-            node.effects().send(from, new Reject(group, view.id(), promised));
-            return;
-        }
-        promised = p.ballot();
-        if (!streams.isWedged()) {
-            streams.wedge();
-            wedgedAt = now;
-            if (status == GroupStatus.MEMBER) {
-                setStatus(GroupStatus.VIEW_CHANGE);
-            }
-        }
-        Promise promise = new Promise(group, view.id(), p.ballot(), streams.received(), streams.tokensReceived(),
-                acceptedBallot, acceptedDecision);
-        if (p.ballot().proposer().equals(self)) {
-            onPromise(now, from, promise);
-        } else {
-            node.effects().send(from, promise);
-        }
-    }
-
-    private void onPromise(long now, String from, Promise promise) {
-        if (proposal == null || !promise.ballot().equals(proposal.ballot) || promise.viewId() != view.id()
-                || proposal.phase != Proposal.Phase.PREPARE || promise.received().length != view.size()) {
-            return;
-        }
-        int rank = rankOfAddress(from);
-        if (rank >= 0) {
-            proposal.promises.put(view.members().get(rank), promise);
-            advanceProposal(now);
-        }
-    }
-
-    private void onAccept(long now, String from, Accept a) {
-        if (!hasView() || a.viewId() != view.id()) {
-            return;
-        }
-        maxRound = Math.max(maxRound, a.ballot().round());
-        if (promised != null && a.ballot().compareTo(promised) < 0) {
-            node.effects().send(from, new Reject(group, view.id(), promised));
-            return;
-        }
-        promised = a.ballot();
-        acceptedBallot = a.ballot();
-        acceptedDecision = a.decision();
-        if (!streams.isWedged()) {
-            streams.wedge();
-            wedgedAt = now;
-        }
-        Accepted accepted = new Accepted(group, view.id(), a.ballot());
-        if (a.ballot().proposer().equals(self)) {
-            onAccepted(now, from, accepted);
-        } else {
-            node.effects().send(from, accepted);
-        }
-    }
-
-    private void onAccepted(long now, String from, Accepted a) {
-        int rank = hasView() ? rankOfAddress(from) : -1;
-        if (proposal == null || !a.ballot().equals(proposal.ballot) || a.viewId() != view.id()
-                || proposal.phase != Proposal.Phase.ACCEPT || rank < 0) {
-            return;
-        }
-        proposal.accepted.add(view.members().get(rank));
-        advanceProposal(now);
-    }
-
-    private void onReject(long now, Reject r) {
-        maxRound = Math.max(maxRound, r.promised().round());
-        if (proposal != null && hasView() && r.viewId() == view.id() && r.promised().compareTo(proposal.ballot) > 0) {
-            proposal = null;
-            // Back off by rank so that two proposers do not keep overtaking each other.
-            proposeNotBefore = now + node.config().viewChangeTimeoutMs() / 4 * (1 + Math.max(0, view.rankOf(self)));
-        }
-    }
-
-    private void resetAcceptor() {
-        promised = null;
-        acceptedBallot = null;
-        acceptedDecision = null;
     }
 
     // ================================================================ commit and install
 
-    private void onCommit(long now, String from, Commit c) {
+    void onCommit(long now, String from, Commit c) {
         Decision d = c.decision();
         if (status == GroupStatus.JOINING) {
             if (d.members().contains(self)) {
@@ -948,9 +691,7 @@ final class GroupMember {
         suspects.clear();
         pendingJoins.removeAll(view.members());
         pendingLeaves.retainAll(view.members());
-        resetAcceptor();
-        proposal = null;
-        proposeNotBefore = now;
+        viewChange.viewInstalled(now);
         node.history().viewInstalled(self, view);
         node.effects().viewInstalled(group, view);
         node.membershipChanged(now);
@@ -969,7 +710,7 @@ final class GroupMember {
         for (FromPeer m : waiting) {
             onMessage(now, m.from(), m.message());
         }
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     private DeliverySink sink() {
@@ -988,7 +729,7 @@ final class GroupMember {
         };
     }
 
-    private void setStatus(GroupStatus next) {
+    void setStatus(GroupStatus next) {
         if (status != next) {
             status = next;
             node.effects().statusChanged(group, next);
