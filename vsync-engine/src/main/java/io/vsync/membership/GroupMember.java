@@ -27,13 +27,10 @@ import io.vsync.multicast.OwnMessage;
 import io.vsync.multicast.ViewStreams;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * One member's protocol state machine for one group: joining, the views it installs, the view
@@ -41,36 +38,38 @@ import java.util.TreeMap;
  *
  * <p>This class holds the member's state and does what touches all of it: the application's
  * calls, ticks, the dispatch of each view's traffic to its {@link ViewStreams}, installing a
- * view, leaving and exclusion. Two parts run their own protocols against that state:
- * {@link JoinProbing} finds the group (or creates it) while joining, and {@link ViewChange}
- * proposes and accepts the change to the next view.
+ * view, leaving and exclusion. Three parts run their own protocols against that state:
+ * {@link JoinProbing} finds the group (or creates it) while joining, {@link ViewChange}
+ * proposes and accepts the change to the next view, and {@link ViewCatchUp} brings a member
+ * that missed a view change up to date.
  */
 final class GroupMember {
 
-    private static final int MAX_FUTURE_MESSAGES = 100_000;
-    private static final int RECENT_COMMITS = 8;
-
     private final String group;
     private final NodeContext node;
+
+    // The parts that run their own protocols against this member's state.
+    private final JoinProbing joining;
+    private final ViewChange viewChange;
+    private final ViewCatchUp catchUp;
 
     private MemberId self;
     private GroupStatus status = GroupStatus.IDLE;
     private View view;
     private ViewStreams streams;
+    private long highestViewSeen;
     private long nextMsgNo;
-
     private final ArrayDeque<OwnMessage> held = new ArrayDeque<>();
     private long lastNow;
+    private long lastAckAt;
+    private long lastNakCheckAt;
 
     // What the next view change must take care of; ViewChange reads them to decide the next view.
     final Set<MemberId> suspects = new HashSet<>();
     final LinkedHashSet<MemberId> pendingJoins = new LinkedHashSet<>();
     final Set<MemberId> pendingLeaves = new HashSet<>();
-    private final ViewChange viewChange;
 
-    // Joining.
-    private final JoinProbing joining;
-    private long highestViewSeen;
+    // Joining, and joining again after an exclusion.
     private boolean autoRejoin;
     private long rejoinAt = -1;
 
@@ -84,21 +83,12 @@ final class GroupMember {
     private long leaveRequestedAt = -1;
     private boolean joinAfterLeave;
 
-    private final TreeMap<Long, Commit> recentCommits = new TreeMap<>();
-    private final ArrayList<FromPeer> future = new ArrayList<>();
-
-    private record FromPeer(String from, GroupMessage message) {
-    }
-    private long lastCatchUpAt = Long.MIN_VALUE / 2;
-    private long lastAckAt;
-    private long lastNakCheckAt;
-    private final Map<String, Long> lastNotMemberSent = new HashMap<>();
-
     GroupMember(String group, NodeContext node) {
         this.group = group;
         this.node = node;
         this.joining = new JoinProbing(this, node);
-        this.viewChange = new ViewChange(this, node);
+        this.catchUp = new ViewCatchUp(this, node);
+        this.viewChange = new ViewChange(this, catchUp, node);
     }
 
     // ================================================================ queries
@@ -177,8 +167,7 @@ final class GroupMember {
         suspects.clear();
         pendingJoins.clear();
         pendingLeaves.clear();
-        future.clear();
-        recentCommits.clear();
+        catchUp.reset();
         viewChange.reset();
         leaveRequestedAt = -1;
         rejoinAt = -1;
@@ -368,9 +357,9 @@ final class GroupMember {
         } else if (message instanceof Reject r) {
             viewChange.onReject(now, r);
         } else if (message instanceof NotMember nm) {
-            onNotMember(now, from, nm);
+            catchUp.onNotMember(now, from, nm);
         } else if (message instanceof CatchUp c) {
-            onCatchUp(from, c);
+            catchUp.onCatchUp(from, c);
         }
         // Join probes are answered by the node, which knows about groups it does not host.
     }
@@ -378,29 +367,19 @@ final class GroupMember {
     private void onViewTraffic(long now, String from, long viewId, MemberId sender, GroupMessage message) {
         highestViewSeen = Math.max(highestViewSeen, viewId);
         if (!hasView()) {
-            if (status == GroupStatus.JOINING && future.size() < MAX_FUTURE_MESSAGES) {
-                // A joiner may hear the new view's traffic before its own admission arrives, or its
-                // admission may have been lost with a broken connection: ask for the commit that
-                // made this view, or it would sit in the view unaware and stall everyone.
-                future.add(new FromPeer(from, message));
-                if (now - lastCatchUpAt >= node.config().retransmitIntervalMs()) {
-                    lastCatchUpAt = now;
-                    node.effects().send(from, new CatchUp(group, viewId - 1));
-                }
+            if (status == GroupStatus.JOINING) {
+                catchUp.heardWhileJoining(now, from, viewId, message);
             }
             return;
         }
         if (viewId > view.id()) {
-            if (future.size() < MAX_FUTURE_MESSAGES) {
-                future.add(new FromPeer(from, message));
-            }
-            askCatchUp(now, from);
+            catchUp.heardFromLaterView(now, from, message);
             return;
         }
         if (viewId < view.id()) {
             int rank = sender != null ? view.rankOf(sender) : rankOfAddress(from);
             if (rank < 0) {
-                tellNotMember(now, from, sender);
+                catchUp.tellNotMember(now, from, sender);
             }
             return;
         }
@@ -438,52 +417,6 @@ final class GroupMember {
             }
         }
         return -1;
-    }
-
-    private void tellNotMember(long now, String to, MemberId stale) {
-        Long last = lastNotMemberSent.get(to);
-        if (last != null && now - last < node.config().retransmitIntervalMs()) {
-            return;
-        }
-        lastNotMemberSent.put(to, now);
-        node.effects().send(to, new NotMember(group, view.id(), stale));
-    }
-
-    void askCatchUp(long now, String from) {
-        if (now - lastCatchUpAt < node.config().retransmitIntervalMs()) {
-            return;
-        }
-        lastCatchUpAt = now;
-        node.effects().send(from, new CatchUp(group, view.id()));
-    }
-
-    /** The commit that made view {@code viewId + 1}, if this member still keeps it. */
-    Commit recentCommit(long viewId) {
-        return recentCommits.get(viewId);
-    }
-
-    private void onCatchUp(String from, CatchUp c) {
-        if (!hasView()) {
-            return;
-        }
-        Commit commit = recentCommits.get(c.viewId());
-        if (commit != null) {
-            node.effects().send(from, commit);
-        } else if (hasView() && c.viewId() < view.id()) {
-            node.effects().send(from, new NotMember(group, view.id(), null));
-        }
-    }
-
-    private void onNotMember(long now, String from, NotMember nm) {
-        if (!hasView() || nm.currentViewId() <= view.id()) {
-            return;
-        }
-        if (self.equals(nm.member()) || nm.currentViewId() > view.id() + 1) {
-            excluded(now, "view " + nm.currentViewId() + " at " + from + " does not include " + self);
-        } else {
-            lastCatchUpAt = Long.MIN_VALUE / 2;
-            askCatchUp(now, from);
-        }
     }
 
     /** A connection to {@code address} was refused: no process, so no member, is there. */
@@ -658,7 +591,7 @@ final class GroupMember {
         }
         if (!d.members().contains(self)) {
             if (d.left().contains(self)) {
-                recentCommits.put(c.viewId(), c);
+                catchUp.keep(c);
                 finishLeave();
             } else {
                 excluded(now, "view " + d.newViewId() + " leaves it out");
@@ -672,7 +605,7 @@ final class GroupMember {
             excluded(now, "cannot deliver up to the cut");
             return;
         }
-        recentCommits.put(c.viewId(), c);
+        catchUp.keep(c);
         List<OwnMessage> resend = streams.cut(d.trim(), d.tokenTrim());
         install(d, resend, now);
     }
@@ -682,9 +615,7 @@ final class GroupMember {
         highestViewSeen = Math.max(highestViewSeen, view.id());
         streams = new ViewStreams(group, view.id(), view.members(), view.rankOf(self), node.config().fragmentSize(),
                 sink());
-        while (recentCommits.size() > RECENT_COMMITS) {
-            recentCommits.pollFirstEntry();
-        }
+        catchUp.forgetOldCommits();
         // Suspicions start afresh in every view: each member of it just took part in the change
         // (or joined), and the failure detector re-raises at the next tick whatever still holds.
         // Carrying them over let two members that once suspected each other duel forever.
@@ -705,11 +636,7 @@ final class GroupMember {
         if (status == GroupStatus.LEAVING) {
             requestLeave();
         }
-        List<FromPeer> waiting = new ArrayList<>(future);
-        future.clear();
-        for (FromPeer m : waiting) {
-            onMessage(now, m.from(), m.message());
-        }
+        catchUp.replayParked(now);
         viewChange.evaluate(now);
     }
 

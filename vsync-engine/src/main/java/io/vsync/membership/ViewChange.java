@@ -32,6 +32,7 @@ import java.util.Set;
 final class ViewChange {
 
     private final GroupMember member;
+    private final ViewCatchUp catchUp;
     private final NodeContext node;
     private final String group;
 
@@ -45,8 +46,9 @@ final class ViewChange {
     private Proposal proposal;
     private long proposeNotBefore;
 
-    ViewChange(GroupMember member, NodeContext node) {
+    ViewChange(GroupMember member, ViewCatchUp catchUp, NodeContext node) {
         this.member = member;
+        this.catchUp = catchUp;
         this.node = node;
         this.group = member.group();
     }
@@ -261,14 +263,14 @@ final class ViewChange {
             return;
         }
         if (p.viewId() < view().id()) {
-            Commit commit = member.recentCommit(p.viewId());
+            Commit commit = catchUp.recentCommit(p.viewId());
             if (commit != null) {
                 node.effects().send(from, commit);
             }
             return;
         }
         if (p.viewId() > view().id()) {
-            member.askCatchUp(now, from);
+            catchUp.ask(now, from);
             return;
         }
         if (promised != null && p.ballot().compareTo(promised) < 0) {
