@@ -7,7 +7,6 @@ import io.vsync.api.View;
 import io.vsync.message.Accept;
 import io.vsync.message.Accepted;
 import io.vsync.message.Ack;
-import io.vsync.message.Ballot;
 import io.vsync.message.CatchUp;
 import io.vsync.message.Commit;
 import io.vsync.message.Data;
@@ -26,85 +25,77 @@ import io.vsync.message.Suspicion;
 import io.vsync.multicast.DeliverySink;
 import io.vsync.multicast.OwnMessage;
 import io.vsync.multicast.ViewStreams;
-import io.vsync.protocol.ProtocolConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * One member's protocol state machine for one group: joining, the views it installs, the view
  * changes it proposes or takes part in, and its multicast streams.
  *
- * <p>A view change is single-decree Paxos over "what the next view is and where each stream
- * of this view is cut" (DESIGN.md §4): PREPARE wedges a majority of the old view and collects
- * what each holds; ACCEPT fixes the decision (adopting any decision a member already accepted,
- * which makes a proposer's crash mid-change safe); COMMIT delivers up to the cut and installs.
+ * <p>This class holds the member's state and does what touches all of it: the application's
+ * calls, ticks, the dispatch of each view's traffic to its {@link ViewStreams}, installing a
+ * view, leaving and exclusion. Three parts run their own protocols against that state:
+ * {@link JoinProbing} finds the group (or creates it) while joining, {@link ViewChange}
+ * proposes and accepts the change to the next view, and {@link ViewCatchUp} brings a member
+ * that missed a view change up to date.
  */
 final class GroupMember {
 
-    private static final int MAX_FUTURE_MESSAGES = 100_000;
-    private static final int RECENT_COMMITS = 8;
-
     private final String group;
     private final NodeContext node;
+
+    // The parts that run their own protocols against this member's state.
+    private final JoinProbing joining;
+    private final ViewChange viewChange;
+    private final ViewCatchUp catchUp;
 
     private MemberId self;
     private GroupStatus status = GroupStatus.IDLE;
     private View view;
     private ViewStreams streams;
-    private long nextMsgNo;
-
-    private final ArrayDeque<OwnMessage> held = new ArrayDeque<>();
-    private final Set<MemberId> suspects = new HashSet<>();
-    private final LinkedHashSet<MemberId> pendingJoins = new LinkedHashSet<>();
-    private final Set<MemberId> pendingLeaves = new HashSet<>();
-
-    // Acceptor state for the change out of the current view.
-    private Ballot promised;
-    private Ballot acceptedBallot;
-    private Decision acceptedDecision;
-    private long wedgedAt;
-
-    private long maxRound;
-    private long lastNow;
-    private Proposal proposal;
-    private long proposeNotBefore;
-
-    // Joining.
-    private final Map<String, JoinProbeReply> probeReplies = new HashMap<>();
-    private final Map<String, Long> refusedSeeds = new HashMap<>();
-    private long joinStartedAt;
-    private long lastJoinAttempt;
     private long highestViewSeen;
+    private long nextMsgNo;
+    private final ArrayDeque<OwnMessage> held = new ArrayDeque<>();
+    private long lastNow;
+    private long lastAckAt;
+    private long lastNakCheckAt;
+
+    // What the next view change must take care of; ViewChange reads them to decide the next view.
+    final Set<MemberId> suspects = new HashSet<>();
+    final LinkedHashSet<MemberId> pendingJoins = new LinkedHashSet<>();
+    final Set<MemberId> pendingLeaves = new HashSet<>();
+
+    // Joining, and joining again after an exclusion.
     private boolean autoRejoin;
     private long rejoinAt = -1;
+
+    /**
+     * When this member last asked for a change of its own membership: a join probe or a leave
+     * request. Both retries are paced by it (a member is never joining and leaving at once).
+     */
+    long lastRequestAt;
 
     // Leaving.
     private long leaveRequestedAt = -1;
     private boolean joinAfterLeave;
 
-    private final TreeMap<Long, Commit> recentCommits = new TreeMap<>();
-    private final ArrayList<FromPeer> future = new ArrayList<>();
-
-    private record FromPeer(String from, GroupMessage message) {
-    }
-    private long lastCatchUpAt = Long.MIN_VALUE / 2;
-    private long lastAckAt;
-    private long lastNakCheckAt;
-    private final Map<String, Long> lastNotMemberSent = new HashMap<>();
-
     GroupMember(String group, NodeContext node) {
         this.group = group;
         this.node = node;
+        this.joining = new JoinProbing(this, node);
+        this.catchUp = new ViewCatchUp(this, node);
+        this.viewChange = new ViewChange(this, catchUp, node);
     }
 
     // ================================================================ queries
+
+    String group() {
+        return group;
+    }
 
     GroupStatus status() {
         return status;
@@ -116,6 +107,10 @@ final class GroupMember {
 
     MemberId self() {
         return self;
+    }
+
+    ViewStreams streams() {
+        return streams;
     }
 
     /** Addresses of the peers this member must watch for failure. */
@@ -145,7 +140,7 @@ final class GroupMember {
         return held.size();
     }
 
-    private boolean hasView() {
+    boolean hasView() {
         return status == GroupStatus.MEMBER || status == GroupStatus.VIEW_CHANGE || status == GroupStatus.LEAVING;
     }
 
@@ -172,17 +167,12 @@ final class GroupMember {
         suspects.clear();
         pendingJoins.clear();
         pendingLeaves.clear();
-        future.clear();
-        recentCommits.clear();
-        resetAcceptor();
-        proposal = null;
+        catchUp.reset();
+        viewChange.reset();
         leaveRequestedAt = -1;
         rejoinAt = -1;
         setStatus(GroupStatus.JOINING);
-        probeReplies.clear();
-        refusedSeeds.clear();
-        joinStartedAt = now;
-        probe(now);
+        joining.start(now);
     }
 
     void leave(long now) {
@@ -203,7 +193,7 @@ final class GroupMember {
         leaveRequestedAt = now;
         setStatus(GroupStatus.LEAVING);
         requestLeave();
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /**
@@ -265,12 +255,7 @@ final class GroupMember {
     void tick(long now) {
         lastNow = now;
         switch (status) {
-            case JOINING -> {
-                if (now - lastJoinAttempt >= node.config().joinRetryMs()) {
-                    probe(now);
-                }
-                maybeCreate(now);
-            }
+            case JOINING -> joining.tick(now);
             case PARTITIONED -> {
                 if (autoRejoin && rejoinAt >= 0 && now >= rejoinAt) {
                     startJoin(now);
@@ -288,21 +273,14 @@ final class GroupMember {
                 suspect(m, now);
             }
         }
-        if (streams.isWedged() && proposal == null && promised != null
-                && now - wedgedAt > 3 * node.config().viewChangeTimeoutMs()
-                && !promised.proposer().equals(self) && view.contains(promised.proposer())
-                && !suspects.contains(promised.proposer())) {
-            // The change we promised to has stalled; its proposer is alive but not finishing it
-            // (it may have moved on as a new incarnation). Let the next in line carry it forward.
-            suspect(promised.proposer(), now);
-        }
+        viewChange.checkStalled(now);
         if (status == GroupStatus.LEAVING) {
             if (now - leaveRequestedAt > 3 * node.config().failureTimeoutMs()) {
                 finishLeave();
                 return;
             }
-            if (now - lastJoinAttempt >= node.config().joinRetryMs()) {
-                lastJoinAttempt = now;
+            if (now - lastRequestAt >= node.config().joinRetryMs()) {
+                lastRequestAt = now;
                 requestLeave();
             }
         }
@@ -321,7 +299,7 @@ final class GroupMember {
                 node.effects().send(view.members().get(nak.toRank()).address(), nak.nak());
             }
         }
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /** End of a batch of events: send what was batched (order tokens, acks). */
@@ -339,7 +317,7 @@ final class GroupMember {
         }
     }
 
-    private void sendToOthers(GroupMessage message) {
+    void sendToOthers(GroupMessage message) {
         List<String> others = otherAddresses();
         if (!others.isEmpty()) {
             node.effects().send(others, message);
@@ -359,7 +337,7 @@ final class GroupMember {
         } else if (message instanceof Nak k) {
             onViewTraffic(now, from, k.viewId(), null, k);
         } else if (message instanceof JoinProbeReply r) {
-            onProbeReply(now, from, r);
+            joining.onProbeReply(now, from, r);
         } else if (message instanceof JoinRequest r) {
             onJoinRequest(now, r);
         } else if (message instanceof LeaveRequest r) {
@@ -367,21 +345,21 @@ final class GroupMember {
         } else if (message instanceof Suspicion sus) {
             onSuspicion(now, sus);
         } else if (message instanceof Prepare p) {
-            onPrepare(now, from, p);
+            viewChange.onPrepare(now, from, p);
         } else if (message instanceof Promise p) {
-            onPromise(now, from, p);
+            viewChange.onPromise(now, from, p);
         } else if (message instanceof Accept a) {
-            onAccept(now, from, a);
+            viewChange.onAccept(now, from, a);
         } else if (message instanceof Accepted a) {
-            onAccepted(now, from, a);
+            viewChange.onAccepted(now, from, a);
         } else if (message instanceof Commit c) {
             onCommit(now, from, c);
         } else if (message instanceof Reject r) {
-            onReject(now, r);
+            viewChange.onReject(now, r);
         } else if (message instanceof NotMember nm) {
-            onNotMember(now, from, nm);
+            catchUp.onNotMember(now, from, nm);
         } else if (message instanceof CatchUp c) {
-            onCatchUp(from, c);
+            catchUp.onCatchUp(from, c);
         }
         // Join probes are answered by the node, which knows about groups it does not host.
     }
@@ -389,29 +367,19 @@ final class GroupMember {
     private void onViewTraffic(long now, String from, long viewId, MemberId sender, GroupMessage message) {
         highestViewSeen = Math.max(highestViewSeen, viewId);
         if (!hasView()) {
-            if (status == GroupStatus.JOINING && future.size() < MAX_FUTURE_MESSAGES) {
-                // A joiner may hear the new view's traffic before its own admission arrives, or its
-                // admission may have been lost with a broken connection: ask for the commit that
-                // made this view, or it would sit in the view unaware and stall everyone.
-                future.add(new FromPeer(from, message));
-                if (now - lastCatchUpAt >= node.config().retransmitIntervalMs()) {
-                    lastCatchUpAt = now;
-                    node.effects().send(from, new CatchUp(group, viewId - 1));
-                }
+            if (status == GroupStatus.JOINING) {
+                catchUp.heardWhileJoining(now, from, viewId, message);
             }
             return;
         }
         if (viewId > view.id()) {
-            if (future.size() < MAX_FUTURE_MESSAGES) {
-                future.add(new FromPeer(from, message));
-            }
-            askCatchUp(now, from);
+            catchUp.heardFromLaterView(now, from, message);
             return;
         }
         if (viewId < view.id()) {
             int rank = sender != null ? view.rankOf(sender) : rankOfAddress(from);
             if (rank < 0) {
-                tellNotMember(now, from, sender);
+                catchUp.tellNotMember(now, from, sender);
             }
             return;
         }
@@ -441,7 +409,7 @@ final class GroupMember {
         }
     }
 
-    private int rankOfAddress(String address) {
+    int rankOfAddress(String address) {
         List<MemberId> members = view.members();
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).address().equals(address)) {
@@ -451,142 +419,14 @@ final class GroupMember {
         return -1;
     }
 
-    private void tellNotMember(long now, String to, MemberId stale) {
-        Long last = lastNotMemberSent.get(to);
-        if (last != null && now - last < node.config().retransmitIntervalMs()) {
-            return;
-        }
-        lastNotMemberSent.put(to, now);
-        node.effects().send(to, new NotMember(group, view.id(), stale));
-    }
-
-    private void askCatchUp(long now, String from) {
-        if (now - lastCatchUpAt < node.config().retransmitIntervalMs()) {
-            return;
-        }
-        lastCatchUpAt = now;
-        node.effects().send(from, new CatchUp(group, view.id()));
-    }
-
-    private void onCatchUp(String from, CatchUp c) {
-        if (!hasView()) {
-            return;
-        }
-        Commit commit = recentCommits.get(c.viewId());
-        if (commit != null) {
-            node.effects().send(from, commit);
-        } else if (hasView() && c.viewId() < view.id()) {
-            node.effects().send(from, new NotMember(group, view.id(), null));
-        }
-    }
-
-    private void onNotMember(long now, String from, NotMember nm) {
-        if (!hasView() || nm.currentViewId() <= view.id()) {
-            return;
-        }
-        if (self.equals(nm.member()) || nm.currentViewId() > view.id() + 1) {
-            excluded(now, "view " + nm.currentViewId() + " at " + from + " does not include " + self);
-        } else {
-            lastCatchUpAt = Long.MIN_VALUE / 2;
-            askCatchUp(now, from);
-        }
-    }
-
-    // ================================================================ joining
-
-    private void probe(long now) {
-        lastJoinAttempt = now;
-        MemberId leader = knownLeader();
-        if (leader != null) {
-            node.effects().send(leader.address(), new JoinRequest(group, self));
-        }
-        List<String> seeds = otherSeeds();
-        if (!seeds.isEmpty()) {
-            node.effects().send(seeds, new io.vsync.message.JoinProbe(group, self));
-        }
-    }
-
-    private MemberId knownLeader() {
-        for (JoinProbeReply reply : probeReplies.values()) {
-            if (reply.leader() != null) {
-                return reply.leader();
-            }
-        }
-        return null;
-    }
-
-    private List<String> otherSeeds() {
-        List<String> seeds = new ArrayList<>(node.config().seeds());
-        seeds.remove(node.config().localAddress());
-        return seeds;
-    }
-
     /** A connection to {@code address} was refused: no process, so no member, is there. */
     void peerUnreachable(String address, long now) {
         if (status == GroupStatus.JOINING) {
-            refusedSeeds.put(address, now);
-            probeReplies.remove(address);
-            maybeCreate(now);
+            joining.connectionRefused(address, now);
         }
     }
 
-    private void onProbeReply(long now, String from, JoinProbeReply reply) {
-        if (status != GroupStatus.JOINING) {
-            return;
-        }
-        boolean newLeader = reply.leader() != null && knownLeader() == null;
-        probeReplies.put(from, reply);
-        if (newLeader) {
-            node.effects().send(reply.leader().address(), new JoinRequest(group, self));
-        }
-        maybeCreate(now);
-    }
-
-    /**
-     * Creates the group when every other seed is known not to host a member (it answered so,
-     * or its connection was refused: no process there), none named a leader, and nobody with a
-     * lower address is trying too: processes started at the same instant must not make two
-     * groups of one name. A seed that stays silent (partitioned, paused) blocks creation: the
-     * group may be alive behind it. That is why every member's address belongs in the seeds.
-     */
-    private void maybeCreate(long now) {
-        if (status != GroupStatus.JOINING || knownLeader() != null) {
-            return;
-        }
-        List<String> others = otherSeeds();
-        if (!others.isEmpty()) {
-            if (now - joinStartedAt < node.config().joinRetryMs()) {
-                return;
-            }
-            for (String seed : others) {
-                Long refused = refusedSeeds.get(seed);
-                if (!probeReplies.containsKey(seed) && (refused == null || refused < joinStartedAt)) {
-                    return;
-                }
-            }
-            String mine = self.address();
-            for (JoinProbeReply reply : probeReplies.values()) {
-                if (reply.joining() != null && reply.joining().address().compareTo(mine) < 0) {
-                    return;
-                }
-            }
-            MemberId rival = node.lowestRecentJoiner(group, self);
-            if (rival != null && rival.address().compareTo(mine) < 0) {
-                return;
-            }
-        }
-        // A new line of views starts above anything anyone here knows, and above what any earlier
-        // line could have reached: its number comes from the time (this process's incarnation is
-        // its start time, plus the time since), so a group lost and made again never reuses a
-        // view id even when every process that knew the old ids is gone. A line would have to
-        // install 65,536 views in a millisecond to catch up with a later one.
-        long firstId = Math.max(highestViewSeen + 1, (node.clockMs(now) << ProtocolConfig.JOIN_BITS) + 1);
-        for (JoinProbeReply reply : probeReplies.values()) {
-            firstId = Math.max(firstId, reply.lastViewId() + 1);
-        }
-        Decision creation = new Decision(firstId, List.of(self), List.of(self), List.of(), List.of(), new long[0], 0);
-        install(creation, List.of(), now);
-    }
+    // ================================================================ joining: the members' side
 
     private void onJoinRequest(long now, JoinRequest r) {
         if (!hasView() || view.contains(r.joiner())) {
@@ -601,7 +441,7 @@ final class GroupMember {
             return;
         }
         pendingJoins.add(r.joiner());
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /**
@@ -620,7 +460,7 @@ final class GroupMember {
                 suspect(m, now);
             }
         }
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /** What this node answers to a join probe when it hosts the group. */
@@ -656,7 +496,7 @@ final class GroupMember {
             return;
         }
         pendingLeaves.add(r.member());
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     private void finishLeave() {
@@ -687,10 +527,10 @@ final class GroupMember {
             node.effects().released(group, bytes);
         }
         streams = null;
-        proposal = null;
+        viewChange.abandonProposal();
     }
 
-    private void excluded(long now, String why) {
+    void excluded(long now, String why) {
         long viewId = view == null ? 0 : view.id();
         abandon();
         node.history().partitioned(group, self, viewId);
@@ -706,7 +546,7 @@ final class GroupMember {
 
     // ================================================================ suspicion and leadership
 
-    private void suspect(MemberId m, long now) {
+    void suspect(MemberId m, long now) {
         suspects.add(m);
         MemberId leader = candidateLeader();
         if (leader != null && !leader.equals(self)) {
@@ -719,7 +559,7 @@ final class GroupMember {
             return;
         }
         suspects.add(s.suspect());
-        evaluate(now);
+        viewChange.evaluate(now);
     }
 
     /** The lowest-ranked member this member does not suspect. */
@@ -732,265 +572,13 @@ final class GroupMember {
         return null;
     }
 
-    private boolean amProposerCandidate() {
+    boolean amProposerCandidate() {
         return self.equals(candidateLeader());
-    }
-
-    /** Starts, advances or gives up a view change as the situation requires. */
-    private void evaluate(long now) {
-        if (!hasView()) {
-            return;
-        }
-        if (proposal != null) {
-            advanceProposal(now);
-            return;
-        }
-        if (!amProposerCandidate() || now < proposeNotBefore) {
-            return;
-        }
-        boolean needed = !pendingJoins.isEmpty() || !pendingLeaves.isEmpty();
-        for (MemberId m : view.members()) {
-            needed |= suspects.contains(m);
-        }
-        // A change some other proposer began and never finished must be carried forward.
-        needed |= streams.isWedged() && now - wedgedAt > node.config().viewChangeTimeoutMs();
-        if (needed) {
-            node.log("group " + group + ": " + self + " proposes a change of view " + view.id() + " (joins "
-                    + pendingJoins + ", leaves " + pendingLeaves + ", suspects " + suspects
-                    + (streams.isWedged() ? ", carrying a stalled change forward" : "") + ")");
-            propose(now);
-        }
-    }
-
-    private void propose(long now) {
-        maxRound++;
-        proposal = new Proposal(new Ballot(maxRound, self), now);
-        Prepare prepare = new Prepare(group, view.id(), proposal.ballot);
-        sendToOthers(prepare);
-        onPrepare(now, node.config().localAddress(), prepare);
-    }
-
-    private int majority() {
-        return view.size() / 2 + 1;
-    }
-
-    private void advanceProposal(long now) {
-        Proposal p = proposal;
-        boolean timedOut = now - p.phaseStartedAt >= node.config().viewChangeTimeoutMs();
-        if (p.phase == Proposal.Phase.PREPARE) {
-            boolean allAnswered = true;
-            for (MemberId m : view.members()) {
-                if (!p.promises.containsKey(m) && !suspects.contains(m) && !pendingLeaves.contains(m)) {
-                    allAnswered = false;
-                }
-            }
-            if (!allAnswered && !timedOut) {
-                return;
-            }
-            if (p.promises.size() >= majority()) {
-                p.decision = decide(p);
-                p.phase = Proposal.Phase.ACCEPT;
-                p.phaseStartedAt = now;
-                Accept accept = new Accept(group, view.id(), p.ballot, p.decision);
-                for (MemberId m : p.promises.keySet()) {
-                    if (!m.equals(self)) {
-                        node.effects().send(m.address(), accept);
-                    }
-                }
-                onAccept(now, node.config().localAddress(), accept);
-            } else if (timedOut) {
-                // A minority is a side that cannot hear a majority. Members that are slow to answer
-                // but alive (heard from lately) are waited for, and asked again in case the prepare
-                // was lost on a broken connection.
-                int reachable = p.promises.size();
-                for (MemberId m : view.members()) {
-                    if (!p.promises.containsKey(m) && !suspects.contains(m) && !node.isSuspected(m)) {
-                        reachable++;
-                        node.effects().send(m.address(), new Prepare(group, view.id(), p.ballot));
-                    }
-                }
-                if (reachable >= majority()) {
-                    p.phaseStartedAt = now;
-                } else {
-                    excluded(now, "only " + p.promises.size() + " of " + view.size()
-                            + " members answered the view change and the rest cannot be heard: not a majority");
-                }
-            }
-        } else {
-            if (p.accepted.size() >= majority()) {
-                commit(now, p.decision);
-            } else if (timedOut) {
-                proposal = null;
-                proposeNotBefore = now;
-                evaluate(now);
-            }
-        }
-    }
-
-    private Decision decide(Proposal p) {
-        Promise adopted = null;
-        for (Promise promise : p.promises.values()) {
-            if (promise.accepted() != null
-                    && (adopted == null || promise.acceptedBallot().compareTo(adopted.acceptedBallot()) > 0)) {
-                adopted = promise;
-            }
-        }
-        if (adopted != null) {
-            return adopted.accepted();
-        }
-        List<MemberId> members = new ArrayList<>();
-        List<MemberId> left = new ArrayList<>();
-        List<MemberId> failed = new ArrayList<>();
-        Set<String> addresses = new HashSet<>();
-        for (MemberId m : view.members()) {
-            if (pendingLeaves.contains(m)) {
-                left.add(m);
-            } else if (p.promises.containsKey(m)) {
-                members.add(m);
-                addresses.add(m.address());
-            } else {
-                failed.add(m);
-            }
-        }
-        List<MemberId> joined = new ArrayList<>();
-        for (MemberId joiner : pendingJoins) {
-            // A restarted process waits until its earlier incarnation is out of the view.
-            if (!view.contains(joiner) && addresses.add(joiner.address())) {
-                members.add(joiner);
-                joined.add(joiner);
-            }
-        }
-        long[] trim = new long[view.size()];
-        java.util.Arrays.fill(trim, Long.MAX_VALUE);
-        long tokenTrim = Long.MAX_VALUE;
-        for (Promise promise : p.promises.values()) {
-            for (int r = 0; r < trim.length; r++) {
-                trim[r] = Math.min(trim[r], promise.received()[r]);
-            }
-            tokenTrim = Math.min(tokenTrim, promise.tokensReceived());
-        }
-        return new Decision(view.id() + 1, members, joined, left, failed, trim, tokenTrim);
-    }
-
-    private void commit(long now, Decision decision) {
-        Commit commit = new Commit(group, view.id(), decision);
-        Set<String> targets = new LinkedHashSet<>();
-        for (MemberId m : view.members()) {
-            targets.add(m.address());
-        }
-        for (MemberId m : decision.members()) {
-            targets.add(m.address());
-        }
-        targets.remove(node.config().localAddress());
-        if (!targets.isEmpty()) {
-            node.effects().send(List.copyOf(targets), commit);
-        }
-        onCommit(now, node.config().localAddress(), commit);
-    }
-
-    // ================================================================ acceptor
-
-    private void onPrepare(long now, String from, Prepare p) {
-        maxRound = Math.max(maxRound, p.ballot().round());
-        if (!hasView()) {
-            return;
-        }
-        if (p.viewId() < view.id()) {
-            Commit commit = recentCommits.get(p.viewId());
-            if (commit != null) {
-                node.effects().send(from, commit);
-            }
-            return;
-        }
-        if (p.viewId() > view.id()) {
-            askCatchUp(now, from);
-            return;
-        }
-        if (promised != null && p.ballot().compareTo(promised) < 0) {
-            node.effects().send(from, new Reject(group, view.id(), promised));
-            return;
-        }
-        promised = p.ballot();
-        if (!streams.isWedged()) {
-            streams.wedge();
-            wedgedAt = now;
-            if (status == GroupStatus.MEMBER) {
-                setStatus(GroupStatus.VIEW_CHANGE);
-            }
-        }
-        Promise promise = new Promise(group, view.id(), p.ballot(), streams.received(), streams.tokensReceived(),
-                acceptedBallot, acceptedDecision);
-        if (p.ballot().proposer().equals(self)) {
-            onPromise(now, from, promise);
-        } else {
-            node.effects().send(from, promise);
-        }
-    }
-
-    private void onPromise(long now, String from, Promise promise) {
-        if (proposal == null || !promise.ballot().equals(proposal.ballot) || promise.viewId() != view.id()
-                || proposal.phase != Proposal.Phase.PREPARE || promise.received().length != view.size()) {
-            return;
-        }
-        int rank = rankOfAddress(from);
-        if (rank >= 0) {
-            proposal.promises.put(view.members().get(rank), promise);
-            advanceProposal(now);
-        }
-    }
-
-    private void onAccept(long now, String from, Accept a) {
-        if (!hasView() || a.viewId() != view.id()) {
-            return;
-        }
-        maxRound = Math.max(maxRound, a.ballot().round());
-        if (promised != null && a.ballot().compareTo(promised) < 0) {
-            node.effects().send(from, new Reject(group, view.id(), promised));
-            return;
-        }
-        promised = a.ballot();
-        acceptedBallot = a.ballot();
-        acceptedDecision = a.decision();
-        if (!streams.isWedged()) {
-            streams.wedge();
-            wedgedAt = now;
-        }
-        Accepted accepted = new Accepted(group, view.id(), a.ballot());
-        if (a.ballot().proposer().equals(self)) {
-            onAccepted(now, from, accepted);
-        } else {
-            node.effects().send(from, accepted);
-        }
-    }
-
-    private void onAccepted(long now, String from, Accepted a) {
-        int rank = hasView() ? rankOfAddress(from) : -1;
-        if (proposal == null || !a.ballot().equals(proposal.ballot) || a.viewId() != view.id()
-                || proposal.phase != Proposal.Phase.ACCEPT || rank < 0) {
-            return;
-        }
-        proposal.accepted.add(view.members().get(rank));
-        advanceProposal(now);
-    }
-
-    private void onReject(long now, Reject r) {
-        maxRound = Math.max(maxRound, r.promised().round());
-        if (proposal != null && hasView() && r.viewId() == view.id() && r.promised().compareTo(proposal.ballot) > 0) {
-            proposal = null;
-            // Back off by rank so that two proposers do not keep overtaking each other.
-            proposeNotBefore = now + node.config().viewChangeTimeoutMs() / 4 * (1 + Math.max(0, view.rankOf(self)));
-        }
-    }
-
-    private void resetAcceptor() {
-        promised = null;
-        acceptedBallot = null;
-        acceptedDecision = null;
     }
 
     // ================================================================ commit and install
 
-    private void onCommit(long now, String from, Commit c) {
+    void onCommit(long now, String from, Commit c) {
         Decision d = c.decision();
         if (status == GroupStatus.JOINING) {
             if (d.members().contains(self)) {
@@ -1003,7 +591,7 @@ final class GroupMember {
         }
         if (!d.members().contains(self)) {
             if (d.left().contains(self)) {
-                recentCommits.put(c.viewId(), c);
+                catchUp.keep(c);
                 finishLeave();
             } else {
                 excluded(now, "view " + d.newViewId() + " leaves it out");
@@ -1017,28 +605,24 @@ final class GroupMember {
             excluded(now, "cannot deliver up to the cut");
             return;
         }
-        recentCommits.put(c.viewId(), c);
+        catchUp.keep(c);
         List<OwnMessage> resend = streams.cut(d.trim(), d.tokenTrim());
         install(d, resend, now);
     }
 
-    private void install(Decision d, List<OwnMessage> resend, long now) {
+    void install(Decision d, List<OwnMessage> resend, long now) {
         view = new View(group, d.newViewId(), d.members(), d.joined(), d.left(), d.failed());
         highestViewSeen = Math.max(highestViewSeen, view.id());
         streams = new ViewStreams(group, view.id(), view.members(), view.rankOf(self), node.config().fragmentSize(),
                 sink());
-        while (recentCommits.size() > RECENT_COMMITS) {
-            recentCommits.pollFirstEntry();
-        }
+        catchUp.forgetOldCommits();
         // Suspicions start afresh in every view: each member of it just took part in the change
         // (or joined), and the failure detector re-raises at the next tick whatever still holds.
         // Carrying them over let two members that once suspected each other duel forever.
         suspects.clear();
         pendingJoins.removeAll(view.members());
         pendingLeaves.retainAll(view.members());
-        resetAcceptor();
-        proposal = null;
-        proposeNotBefore = now;
+        viewChange.viewInstalled(now);
         node.history().viewInstalled(self, view);
         node.effects().viewInstalled(group, view);
         node.membershipChanged(now);
@@ -1052,12 +636,8 @@ final class GroupMember {
         if (status == GroupStatus.LEAVING) {
             requestLeave();
         }
-        List<FromPeer> waiting = new ArrayList<>(future);
-        future.clear();
-        for (FromPeer m : waiting) {
-            onMessage(now, m.from(), m.message());
-        }
-        evaluate(now);
+        catchUp.replayParked(now);
+        viewChange.evaluate(now);
     }
 
     private DeliverySink sink() {
@@ -1076,7 +656,7 @@ final class GroupMember {
         };
     }
 
-    private void setStatus(GroupStatus next) {
+    void setStatus(GroupStatus next) {
         if (status != next) {
             status = next;
             node.effects().statusChanged(group, next);

@@ -5,7 +5,7 @@ import io.vsync.api.MemberId;
 import io.vsync.protocol.Effects;
 import io.vsync.protocol.ProtocolConfig;
 
-/** What a {@link GroupMember} needs from the engine-wide part of the protocol core. */
+/** What a {@link GroupMember} and its parts need from the engine-wide part of the protocol core. */
 interface NodeContext {
 
     ProtocolConfig config();
