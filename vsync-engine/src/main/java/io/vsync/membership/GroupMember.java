@@ -27,9 +27,11 @@ import io.vsync.multicast.OwnMessage;
 import io.vsync.multicast.ViewStreams;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,6 +59,11 @@ final class GroupMember {
     private GroupStatus status = GroupStatus.IDLE;
     private View view;
     private ViewStreams streams;
+    /** Per-view lookups, rebuilt when the view changes: the hot path of every frame. */
+    private View othersOfView;
+    private List<String> otherAddresses;
+    private Map<String, Integer> rankByAddress;
+    private Map<MemberId, Integer> rankByMember;
     private long highestViewSeen;
     private long nextMsgNo;
     private final ArrayDeque<OwnMessage> held = new ArrayDeque<>();
@@ -240,14 +247,32 @@ final class GroupMember {
         }
     }
 
+    /** Every other member's address; fixed for a view, so computed once per view. */
     private List<String> otherAddresses() {
-        List<String> others = new ArrayList<>(view.size() - 1);
-        for (MemberId m : view.members()) {
-            if (!m.equals(self)) {
-                others.add(m.address());
+        if (othersOfView != view) {
+            List<String> others = new ArrayList<>(view.size() - 1);
+            Map<String, Integer> ranks = new HashMap<>();
+            Map<MemberId, Integer> memberRanks = new HashMap<>();
+            for (int i = 0; i < view.size(); i++) {
+                MemberId m = view.members().get(i);
+                memberRanks.put(m, i);
+                ranks.putIfAbsent(m.address(), i);
+                if (!m.equals(self)) {
+                    others.add(m.address());
+                }
             }
+            otherAddresses = List.copyOf(others);
+            rankByAddress = ranks;
+            rankByMember = memberRanks;
+            othersOfView = view;
         }
-        return others;
+        return otherAddresses;
+    }
+
+    /** Rank of a member in the installed view, or -1. */
+    int rankOf(MemberId member) {
+        otherAddresses();
+        return rankByMember.getOrDefault(member, -1);
     }
 
     // ================================================================ time
@@ -377,14 +402,14 @@ final class GroupMember {
             return;
         }
         if (viewId < view.id()) {
-            int rank = sender != null ? view.rankOf(sender) : rankOfAddress(from);
+            int rank = sender != null ? rankOf(sender) : rankOfAddress(from);
             if (rank < 0) {
                 catchUp.tellNotMember(now, from, sender);
             }
             return;
         }
         if (message instanceof Data d) {
-            int rank = view.rankOf(d.sender());
+            int rank = rankOf(d.sender());
             if (rank < 0) {
                 node.dropped();
             } else if (d.kind() == DeliveryKind.P2P.code()) {
@@ -410,13 +435,8 @@ final class GroupMember {
     }
 
     int rankOfAddress(String address) {
-        List<MemberId> members = view.members();
-        for (int i = 0; i < members.size(); i++) {
-            if (members.get(i).address().equals(address)) {
-                return i;
-            }
-        }
-        return -1;
+        otherAddresses();
+        return rankByAddress.getOrDefault(address, -1);
     }
 
     /** A connection to {@code address} was refused: no process, so no member, is there. */
@@ -582,6 +602,8 @@ final class GroupMember {
         Decision d = c.decision();
         if (status == GroupStatus.JOINING) {
             if (d.members().contains(self)) {
+                // Kept like any member's: a member that missed this commit may ask the joiner.
+                catchUp.keep(c);
                 install(d, List.of(), now);
             }
             return;
@@ -625,8 +647,10 @@ final class GroupMember {
         viewChange.viewInstalled(now);
         node.history().viewInstalled(self, view);
         node.effects().viewInstalled(group, view);
-        node.membershipChanged(now);
         setStatus(status == GroupStatus.LEAVING ? GroupStatus.LEAVING : GroupStatus.MEMBER);
+        // After the status: a joiner's peers only count as peers once it is a member (found by
+        // the real-process test: a fresh joiner watched nobody and could not detect a crash).
+        node.membershipChanged(now);
         for (OwnMessage m : resend) {
             multicast(m);
         }

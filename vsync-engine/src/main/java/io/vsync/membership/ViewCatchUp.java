@@ -122,10 +122,11 @@ final class ViewCatchUp {
         return recentCommits.get(viewId);
     }
 
+    /**
+     * Answered even after leaving or exclusion: a member that left right after committing may be
+     * the only one that knows the commit another member missed.
+     */
     void onCatchUp(String from, CatchUp c) {
-        if (!member.hasView()) {
-            return;
-        }
         Commit commit = recentCommits.get(c.viewId());
         if (commit != null) {
             node.effects().send(from, commit);

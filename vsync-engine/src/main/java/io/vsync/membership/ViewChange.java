@@ -260,6 +260,12 @@ final class ViewChange {
     void onPrepare(long now, String from, Prepare p) {
         maxRound = Math.max(maxRound, p.ballot().round());
         if (!member.hasView()) {
+            // Left or excluded: a prepare for the view this member committed its way out of means
+            // the proposer missed that commit (seen when a leaver's commit was lost).
+            Commit commit = catchUp.recentCommit(p.viewId());
+            if (commit != null) {
+                node.effects().send(from, commit);
+            }
             return;
         }
         if (p.viewId() < view().id()) {
