@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,11 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
+import io.vsync.api.GroupStatus;
 import io.vsync.api.MemberId;
 import io.vsync.api.QueryResult;
 import io.vsync.api.Quorum;
 import io.vsync.api.Reply;
 import io.vsync.api.View;
+import io.vsync.spring.boot.autoconfigure.FakeEngineConfiguration;
 import io.vsync.spring.boot.autoconfigure.actuate.VsyncEndpoint;
 import io.vsync.spring.boot.autoconfigure.actuate.VsyncEndpoint.GroupDescriptor;
 import io.vsync.spring.boot.autoconfigure.actuate.VsyncHealthIndicator;
@@ -24,6 +27,7 @@ import io.vsync.spring.test.BankApplication.Balance;
 import io.vsync.spring.test.BankApplication.Bank;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Spring Boot applications in one JVM forming a real cluster over loopback TCP: the annotated
@@ -153,7 +157,25 @@ class LoopbackClusterTests {
             assertThat(cluster.group(1, "accounts").self()).isNotEqualTo(first);
             assertThat(cluster.bean(1, Bank.class).balances()).containsEntry("carol", 7L);
             assertThat(cluster.state(1)).isEqualTo(VsyncTestCluster.MemberState.RUNNING);
+
+            // a partition over loopback: with two members neither side is a majority
+            cluster.partition(Set.of(0), Set.of(1));
+            cluster.await("both partitioned", () -> cluster.group(0, "accounts").status() == GroupStatus.PARTITIONED
+                    && cluster.group(1, "accounts").status() == GroupStatus.PARTITIONED);
+            cluster.heal();
+            cluster.awaitView("accounts", 2);
+            assertThat(cluster.bean(1, Bank.class).balances()).containsEntry("carol", 7L);
         }
+    }
+
+    @Test
+    void anApplicationWhoseEngineIgnoresTheConfigurerIsRejected() {
+        VsyncTestCluster.Builder builder = VsyncTestCluster.builder(BankApplication.class, FakeEngineConfiguration.class)
+            .members(1)
+            .properties(PROPERTIES);
+        assertThatIllegalStateException().isThrownBy(builder::start)
+            .withMessageContaining("does not use the cluster's transport")
+            .withMessageContaining("VsyncEngineConfigurer.configure(VsyncEngine.builder())");
     }
 
     static void sendConcurrently(VsyncTestCluster cluster, int a, int b, int each) throws InterruptedException {

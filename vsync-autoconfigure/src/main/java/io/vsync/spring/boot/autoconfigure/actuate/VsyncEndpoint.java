@@ -1,5 +1,6 @@
 package io.vsync.spring.boot.autoconfigure.actuate;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -107,8 +108,10 @@ public class VsyncEndpoint {
                     this.registry.getHandlerErrors(name), this.registry.getFailStopReason(name),
                     this.registry.hasStateTransfer(name));
         }
-        return new GroupDescriptor(name, group.status(), configured, (self != null) ? self.toString() : null,
-                (view != null) ? describe(view, self) : null, group.stats(), handlers);
+        Instant since = group.statusSince();
+        return new GroupDescriptor(name, group.status(), (since != null) ? since.toString() : null, configured,
+                (self != null) ? self.toString() : null, (view != null) ? describe(view, self) : null, group.stats(),
+                handlers);
     }
 
     private static ViewDescriptor describe(View view, @Nullable MemberId self) {
@@ -145,13 +148,15 @@ public class VsyncEndpoint {
      * One group at this member.
      * @param name the group's name
      * @param status where this member stands
+     * @param statusSince when it entered that status (ISO-8601), as the engine reports it
      * @param configured whether the group is configured under vsync.groups
      * @param self this member's id, or null before it joined
      * @param view the current view, or null before the first
      * @param stats the group's counters (sent, delivered, unstable, pending, …)
      * @param handlers the annotated handlers bound to the group, or null without annotation support
      */
-    public record GroupDescriptor(String name, GroupStatus status, boolean configured, @Nullable String self,
+    public record GroupDescriptor(String name, GroupStatus status, @Nullable String statusSince, boolean configured,
+            @Nullable String self,
             @Nullable ViewDescriptor view, GroupStats stats, @Nullable HandlersDescriptor handlers)
             implements OperationResponseBody {
     }

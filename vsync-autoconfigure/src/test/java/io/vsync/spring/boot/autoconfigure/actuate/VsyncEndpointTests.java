@@ -89,6 +89,7 @@ class VsyncEndpointTests {
             JsonNode group = root.get("groups").get("accounts");
             assertThat(group.get("name").asString()).isEqualTo("accounts");
             assertThat(group.get("status").asString()).isEqualTo("MEMBER");
+            assertThat(group.get("statusSince").asString()).isEqualTo(accounts.statusSince.toString());
             assertThat(group.get("configured").asBoolean()).isTrue();
             assertThat(group.get("self").asString()).isEqualTo("127.0.0.1:7800#1");
             JsonNode view = group.get("view");
