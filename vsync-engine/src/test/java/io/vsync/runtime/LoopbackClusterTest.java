@@ -189,9 +189,11 @@ class LoopbackClusterTest {
             groups.add(engine(address, addresses).group("kv"));
         }
         java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         groups.get(0).handleQuery(Get.class, g -> "a");
         groups.get(1).handleQuery(Get.class, g -> "b");
         groups.get(2).handleQuery(Get.class, g -> {
+            entered.countDown();
             try {
                 stuck.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -203,6 +205,9 @@ class LoopbackClusterTest {
         await("one view of three", () -> groups.stream().allMatch(g -> g.view() != null && g.view().size() == 3));
         var failing = groups.get(2).self();
         var result = groups.get(0).queryAsync(Quorum.ALL, new Get("x"), String.class, Duration.ofSeconds(20));
+        // Crash it once the request is delivered in the three-member view: crashed earlier, the
+        // request would be delivered in the next view, which rightly expects no reply from it.
+        assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
         ((NioVsyncEngine) engines.get(2)).crashForTest();
         QueryResult<String> done = result.get(20, TimeUnit.SECONDS);
         stuck.countDown();
