@@ -452,6 +452,12 @@ final class GroupMember {
         if (!hasView() || view.contains(r.joiner())) {
             return;
         }
+        if (r.joiner().address().equals(node.config().localAddress())) {
+            // This process has one member in the group, and it is this one: a request in its name
+            // is stale or forged, and could never be admitted (fuzzing finding F1).
+            node.dropped();
+            return;
+        }
         supersededBy(r.joiner(), now);
         if (!amProposerCandidate()) {
             MemberId leader = candidateLeader();

@@ -114,7 +114,7 @@ final class ViewChange {
         if (!member.amProposerCandidate() || now < proposeNotBefore) {
             return;
         }
-        boolean needed = !member.pendingJoins.isEmpty() || !member.pendingLeaves.isEmpty();
+        boolean needed = admissibleJoinPending() || !member.pendingLeaves.isEmpty();
         for (MemberId m : view().members()) {
             needed |= member.suspects.contains(m);
         }
@@ -300,9 +300,34 @@ final class ViewChange {
         }
     }
 
+    /**
+     * Whether a pending joiner could be admitted now. One whose address is taken by a member that
+     * is not on its way out waits; proposing for it would install the same view again and again.
+     */
+    private boolean admissibleJoinPending() {
+        for (MemberId joiner : member.pendingJoins) {
+            boolean blocked = false;
+            for (MemberId m : view().members()) {
+                if (m.address().equals(joiner.address()) && !member.suspects.contains(m)
+                        && !member.pendingLeaves.contains(m)) {
+                    blocked = true;
+                }
+            }
+            if (!blocked) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void onPromise(long now, String from, Promise promise) {
         if (proposal == null || !promise.ballot().equals(proposal.ballot) || promise.viewId() != view().id()
                 || proposal.phase != Proposal.Phase.PREPARE || promise.received().length != view().size()) {
+            return;
+        }
+        if (promise.accepted() != null && !plausible(promise.accepted())) {
+            // Only a forged or corrupted promise carries such a decision (fuzzing finding F2).
+            node.dropped();
             return;
         }
         int rank = member.rankOfAddress(from);
@@ -312,8 +337,22 @@ final class ViewChange {
         }
     }
 
+    /** A decision that could have been made for the change out of the installed view. */
+    boolean plausible(Decision d) {
+        if (d.newViewId() != view().id() + 1 || d.members().isEmpty() || d.trim().length != view().size()
+                || d.tokenTrim() < 0) {
+            return false;
+        }
+        for (long t : d.trim()) {
+            if (t < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void onAccept(long now, String from, Accept a) {
-        if (!member.hasView() || a.viewId() != view().id()) {
+        if (!member.hasView() || a.viewId() != view().id() || !plausible(a.decision())) {
             return;
         }
         maxRound = Math.max(maxRound, a.ballot().round());

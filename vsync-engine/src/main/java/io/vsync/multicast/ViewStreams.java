@@ -379,13 +379,16 @@ public final class ViewStreams {
         return tokenAcks[myRank];
     }
 
-    /** Whether this member holds every message and token up to the cut. */
+    /**
+     * Whether this member can end the view at this cut: it holds every message and token up to
+     * it, and has delivered nothing beyond it (an honest cut never falls below a delivery).
+     */
     public boolean holds(long[] trim, long tokenTrim) {
-        if (trim.length != n || tokenAcks[myRank] < tokenTrim) {
+        if (trim.length != n || tokenAcks[myRank] < tokenTrim || tokenTrim < tokensAbsorbed) {
             return false;
         }
         for (int r = 0; r < n; r++) {
-            if (contiguous[r] < trim[r]) {
+            if (contiguous[r] < trim[r] || trim[r] < delivered[r]) {
                 return false;
             }
         }
