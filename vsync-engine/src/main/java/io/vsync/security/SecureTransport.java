@@ -1250,6 +1250,12 @@ public final class SecureTransport implements Transport {
         }
     }
 
+    /** Asks {@code peer} for the key of a view now, as a member missing it would: what a former member can try. */
+    void askForViewKey(String group, long viewId, String peer) {
+        requestKey(group, viewId, peer);
+        askForKeys();
+    }
+
     /** This process's X25519 public key (public by nature: it travels in every handshake). */
     byte[] publicKey() {
         return ownPublic.clone();
