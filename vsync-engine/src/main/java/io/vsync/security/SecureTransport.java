@@ -120,6 +120,8 @@ public final class SecureTransport implements Transport {
     private final AtomicLong groupNonce = new AtomicLong();
     private final RateLimitedLog log = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private final Stats stats = new Stats();
+    /** Exceptions caught on the receive path: bugs, which the fuzz tests look for. */
+    final AtomicLong internalErrors = new AtomicLong();
     private volatile boolean rxDrainNeeded;
     private volatile String localAddress;
     private volatile boolean closed;
@@ -745,6 +747,7 @@ public final class SecureTransport implements Transport {
                         e.getMessage());
             } catch (RuntimeException e) { // a bug here must not take the I/O thread down
                 stats.malformed.increment();
+                internalErrors.incrementAndGet();
                 LOG.log(Level.ERROR, "secure frame from " + from + " could not be handled", e);
             }
             try {
@@ -1247,6 +1250,26 @@ public final class SecureTransport implements Transport {
             return codec.decodeBody(ByteBuffer.wrap(c.doFinal(ct)));
         } catch (Bin.BadEnvelope | GeneralSecurityException | MalformedFrameException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** Sends {@code plain} (kind byte first) on the session to {@code to}, sealed: the fuzz tests' way past the tag. */
+    void sendLinkPlainForTest(String to, byte[] plain) {
+        TxSession s = session(to);
+        synchronized (s) {
+            s.submit(Item.link(plain.clone()));
+        }
+    }
+
+    /** Sends {@code body} sealed under the view key and the session: lets the fuzz tests reach the group opener. */
+    void sendGroupBodyForTest(String to, String group, long viewId, byte[] body) {
+        byte[] part = sealGroup(group, viewId, body);
+        if (part == null) {
+            throw new IllegalStateException("no key for view " + viewId);
+        }
+        TxSession s = session(to);
+        synchronized (s) {
+            s.submit(Item.groupSealed(part));
         }
     }
 
