@@ -371,6 +371,7 @@ public final class NioVsyncEngine implements VsyncEngine {
         private String advertisedHost;
         private MetricsListener metrics;
         private TransportFactory transportFactory = NioTransport::new;
+        private io.vsync.security.SecurityConfig security;
 
         private Builder() {
         }
@@ -406,6 +407,12 @@ public final class NioVsyncEngine implements VsyncEngine {
          */
         public Builder transport(TransportFactory factory) {
             this.transportFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** Authenticates and encrypts all traffic with the cluster secret (docs/security.md). */
+        public Builder security(io.vsync.security.SecurityConfig security) {
+            this.security = Objects.requireNonNull(security, "security");
             return this;
         }
 
@@ -463,9 +470,14 @@ public final class NioVsyncEngine implements VsyncEngine {
                     heartbeatInterval, failureTimeout, maxMessageSize, sendWindow, sendTimeout,
                     codec != null ? codec : JacksonPayloadCodec.cbor(),
                     history != null ? history : NoHistory.INSTANCE,
-                    metrics != null ? metrics : new MetricsListener() { }, transportFactory);
+                    metrics != null ? metrics : new MetricsListener() { }, secured(transportFactory, security));
             return new NioVsyncEngine(settings);
         }
+    }
+
+    private static TransportFactory secured(TransportFactory plain, io.vsync.security.SecurityConfig security) {
+        return security == null ? plain
+                : (config, listener) -> new io.vsync.security.SecureTransport(security, config, listener, plain::create);
     }
 
     /** The default: record nothing. */
