@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import io.vsync.api.GroupStatus;
 import io.vsync.api.MemberId;
 import io.vsync.message.JoinRequest;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * Findings of the hostile-input tests in the protocol core, kept as regression tests. Each is
- * disabled until the core is fixed (it is not this package's to change); the fuzz generator
- * avoids a known trigger meanwhile ({@code Hostile.AVOID_KNOWN_FINDINGS_DEFAULT}) so that the suite
- * stays green and the fuzzer keeps looking for new ones. See docs/security.md, "Findings".
+ * Findings of the hostile-input tests in the protocol core, kept as regression tests. Both are
+ * fixed (GroupMember drops join requests in its own process's name; ViewChange refuses
+ * implausible decisions and ViewStreams a cut below a delivery), so the fuzz generator no
+ * longer avoids their triggers. See docs/security.md, "Findings".
  */
 class ProtocolCoreFindingsTest {
 
@@ -28,7 +27,6 @@ class ProtocolCoreFindingsTest {
      * without cluster security).
      */
     @Test
-    @Disabled("F1: core bug, GroupMember re-proposes for a joiner at its own address forever; enable once fixed")
     void aJoinerAtTheLeadersOwnAddressDoesNotMakeItProposeForever() {
         NodeHarness h = new NodeHarness(false); // the node created the group: a leader alone, its own majority
         long before = h.views;
@@ -55,7 +53,6 @@ class ProtocolCoreFindingsTest {
      * cluster security on, only a holder of the secret. Replays a recorded run (property seed 5226773628560, run 1921, run seed 7595132127100788767).
      */
     @Test
-    @Disabled("F2: core bug, a decision cutting below what was delivered throws from ViewStreams.cut; enable once fixed")
     void aDecisionCuttingBelowWhatWasDeliveredIsRefusedNotThrown() {
         java.util.Random rnd = new java.util.Random(7595132127100788767L);
         NodeHarness h = new NodeHarness();
