@@ -86,6 +86,15 @@ final class MemberProcess {
 
     /** Returns (and removes) the first pending event with this prefix; other events stay pending. */
     String await(String prefix, long timeoutMs) throws InterruptedException {
+        String e = poll(prefix, timeoutMs);
+        if (e == null) {
+            throw new IllegalStateException(name + ": timeout waiting for " + prefix + " (log: " + log + ")");
+        }
+        return e;
+    }
+
+    /** As {@link #await}, but null on timeout. */
+    String poll(String prefix, long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
         synchronized (events) {
             for (;;) {
@@ -102,7 +111,7 @@ final class MemberProcess {
                 }
                 long left = end - System.currentTimeMillis();
                 if (left <= 0) {
-                    throw new IllegalStateException(name + ": timeout waiting for " + prefix + " (log: " + log + ")");
+                    return null;
                 }
                 events.wait(left);
             }

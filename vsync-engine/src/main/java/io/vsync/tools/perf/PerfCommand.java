@@ -179,6 +179,10 @@ public final class PerfCommand {
         List<Map<String, Double>> runs = metrics.getOrDefault(key, List.of());
         StringBuilder sb = new StringBuilder("MEDIAN ").append(key).append(' ').append(fixed).append(" runs=")
                 .append(runs.size());
+        int failed = metrics.getOrDefault(key + ".failed", List.of()).size();
+        if (failed > 0) {
+            sb.append(" failed=").append(failed);
+        }
         for (String k : keys) {
             List<Double> v = new ArrayList<>();
             for (Map<String, Double> m : runs) {
@@ -435,14 +439,24 @@ public final class PerfCommand {
             String tag = "throughput-" + kind + "-r" + run;
             List<MemberProcess> cl = startCluster(tag, n, i("heap-mb", 1024), Map.of());
             try {
-                if (warm > 0) {
-                    tpRound(cl, 0, warm, size, kind);
-                    Thread.sleep(500);
-                }
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("n", n);
                 f.put("msg", size);
-                Map<String, Object> r = tpRound(cl, 1, msgs, size, kind);
+                Map<String, Object> r;
+                try {
+                    if (warm > 0) {
+                        tpRound(cl, 0, warm, size, kind);
+                        Thread.sleep(500);
+                    }
+                    r = tpRound(cl, 1, msgs, size, kind);
+                } catch (RoundFailed e) {
+                    f.put("FAILED", "true");
+                    f.put("run", run);
+                    f.put("reason", "\"" + e.getMessage() + "\"");
+                    result(name + ".failed", f);
+                    reportWarnings(cl);
+                    continue;
+                }
                 f.put("msgs_per_s", r.remove("msgs_per_s"));
                 f.put("mb_per_s", r.remove("mb_per_s"));
                 if (kind.equals("ordered")) {
@@ -464,9 +478,66 @@ public final class PerfCommand {
                 "msgs_per_s", "mb_per_s", "elapsed_ms", "send_ms_max");
     }
 
+    /** A round that cannot complete: a view change excluded a member (it rejoins empty-handed). */
+    static final class RoundFailed extends Exception {
+        RoundFailed(String why) {
+            super(why);
+        }
+    }
+
+    /**
+     * The event from every member; fails the round when a view change happened during it and
+     * the event is still missing 15 s later (a member that was excluded and rejoined never
+     * completes its count).
+     */
+    private List<Map<String, String>> awaitAll(List<MemberProcess> cl, String prefix, int[] viewsAtStart,
+                                               long timeoutMs) throws Exception {
+        long end = System.currentTimeMillis() + timeoutMs;
+        long giveUp = Long.MAX_VALUE;
+        List<Map<String, String>> got = new ArrayList<>();
+        for (MemberProcess c : cl) {
+            String e;
+            while ((e = c.poll(prefix, 200)) == null) {
+                long now = System.currentTimeMillis();
+                if (giveUp == Long.MAX_VALUE && viewChanges(cl, viewsAtStart) != null) {
+                    giveUp = now + 15_000;
+                    say("view change during the round: " + viewChanges(cl, viewsAtStart));
+                }
+                if (now > end || now > giveUp) {
+                    throw new RoundFailed(c.name + " never reported " + prefix + (giveUp == Long.MAX_VALUE
+                            ? " (timeout)" : "; views during the round: " + viewChanges(cl, viewsAtStart)));
+                }
+            }
+            got.add(kv(e));
+        }
+        return got;
+    }
+
+    private static int[] viewCounts(List<MemberProcess> cl) {
+        int[] v = new int[cl.size()];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = cl.get(k).views.size();
+        }
+        return v;
+    }
+
+    /** The views installed since {@code before}, per member, or null when none. */
+    private static String viewChanges(List<MemberProcess> cl, int[] before) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < cl.size(); k++) {
+            MemberProcess c = cl.get(k);
+            for (int j = before[k]; j < c.views.size(); j++) {
+                String[] w = c.views.get(j);
+                sb.append(' ').append(c.name).append(":view").append(w[2]).append('=').append(w[5]);
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString().trim();
+    }
+
     private Map<String, Object> tpRound(List<MemberProcess> cl, int round, long total, int size, String kind)
             throws Exception {
         int n = cl.size();
+        int[] viewsAtStart = viewCounts(cl);
         for (MemberProcess c : cl) {
             c.cmd("TP_PREP " + round + " " + total + " " + kind);
         }
@@ -477,15 +548,8 @@ public final class PerfCommand {
             long mine = total / n + (k < total % n ? 1 : 0);
             cl.get(k).cmd("TP_GO " + round + " " + mine + " " + size + " " + kind + " " + i("outstanding", 0));
         }
-        long timeout = 300_000;
-        List<Map<String, String>> done = new ArrayList<>();
-        List<Map<String, String>> sent = new ArrayList<>();
-        for (MemberProcess c : cl) {
-            sent.add(kv(c.await("@TPSENT", timeout)));
-        }
-        for (MemberProcess c : cl) {
-            done.add(kv(c.await("@TPDONE", timeout)));
-        }
+        List<Map<String, String>> sent = awaitAll(cl, "@TPSENT", viewsAtStart, 300_000);
+        List<Map<String, String>> done = awaitAll(cl, "@TPDONE", viewsAtStart, 300_000);
         long start = Long.MAX_VALUE;
         long end = 0;
         long sendEnd = 0;
@@ -515,6 +579,11 @@ public final class PerfCommand {
         r.put("send_ms_max", (sendEnd - start) / 1e3);
         if (stray > 0) {
             r.put("stray", stray);
+        }
+        String vc = viewChanges(cl, viewsAtStart);
+        if (vc != null) {
+            r.put("view_changes", vc.split(" ").length);
+            say("view change(s) during round " + round + ": " + vc);
         }
         if (round == 0) {
             say(String.format("warm-up round: %d msgs in %.0f ms (%.0f msgs/s)", total, (end - start) / 1e3,

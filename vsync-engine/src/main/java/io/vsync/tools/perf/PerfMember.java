@@ -86,7 +86,9 @@ final class PerfMember {
                 .heartbeatInterval(Duration.ofMillis(Long.parseLong(opts.getOrDefault("interval-ms", "100"))))
                 .failureTimeout(Duration.ofMillis(Long.parseLong(opts.getOrDefault("timeout-ms", "1000"))));
         if (opts.containsKey("window")) {
-            b.sendWindow(Long.parseLong(opts.get("window")));
+            long window = Long.parseLong(opts.get("window"));
+            b.sendWindow(window);
+            b.maxMessageSize((int) Math.min(16L << 20, window)); // the engine wants one max message to fit
         }
         b.payloadCodec("cbor".equals(opts.getOrDefault("codec", "raw")) ? JacksonPayloadCodec.cbor() : new RawBytesCodec());
         engine = b.build();
