@@ -52,6 +52,8 @@ public final class PerfCommand {
     private final Map<String, List<Map<String, Double>>> metrics = new LinkedHashMap<>();
     private final Map<String, String> medians = new LinkedHashMap<>();
     private int clusterSeq;
+    /** Sum of the members' process CPU at the end of the last throughput round, ns. */
+    private long lifeCpuNs;
 
     private PerfCommand(Map<String, String> opt, PrintStream out) throws IOException {
         this.opt = opt;
@@ -171,6 +173,7 @@ public final class PerfCommand {
                 nums.put(e.getKey(), d);
             }
         }
+        sb.append(" load1=").append(loadAverage().split(" ")[0]);
         metrics.computeIfAbsent(key, k -> new ArrayList<>()).add(nums);
         print(sb.toString());
     }
@@ -179,7 +182,7 @@ public final class PerfCommand {
         List<Map<String, Double>> runs = metrics.getOrDefault(key, List.of());
         StringBuilder sb = new StringBuilder("MEDIAN ").append(key).append(' ').append(fixed).append(" runs=")
                 .append(runs.size());
-        int failed = metrics.getOrDefault(key + ".failed", List.of()).size();
+        int failed = metrics.getOrDefault(key.split(" ")[0] + ".failed", List.of()).size();
         if (failed > 0) {
             sb.append(" failed=").append(failed);
         }
@@ -437,26 +440,20 @@ public final class PerfCommand {
         String name = "vsync.throughput." + kind;
         for (int run = 1; run <= runs; run++) {
             String tag = "throughput-" + kind + "-r" + run;
-            List<MemberProcess> cl = startCluster(tag, n, i("heap-mb", 1024), Map.of());
+            List<MemberProcess> cl = null;
             try {
+                cl = startCluster(tag, n, i("heap-mb", 1024), Map.of());
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("n", n);
                 f.put("msg", size);
-                Map<String, Object> r;
-                try {
-                    if (warm > 0) {
-                        tpRound(cl, 0, warm, size, kind);
-                        Thread.sleep(500);
-                    }
-                    r = tpRound(cl, 1, msgs, size, kind);
-                } catch (RoundFailed e) {
-                    f.put("FAILED", "true");
-                    f.put("run", run);
-                    f.put("reason", "\"" + e.getMessage() + "\"");
-                    result(name + ".failed", f);
-                    reportWarnings(cl);
-                    continue;
+                if (warm > 0) {
+                    tpRound(cl, 0, warm, size, kind);
+                    Thread.sleep(500);
                 }
+                Map<String, Object> r = tpRound(cl, 1, msgs, size, kind);
+                // whole-life CPU of the members (start-up, JIT, warm-up and measured round) per message:
+                // the figure `perf compare` also takes for the JGroups members from outside
+                r.put("cpu_us_per_msg_life", lifeCpuNs / 1e3 / (warm + msgs));
                 f.put("msgs_per_s", r.remove("msgs_per_s"));
                 f.put("mb_per_s", r.remove("mb_per_s"));
                 if (kind.equals("ordered")) {
@@ -470,12 +467,31 @@ public final class PerfCommand {
                 f.putAll(r);
                 result(name, f);
                 reportWarnings(cl);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failed(name, run, e, cl);
             } finally {
-                stopCluster(cl);
+                if (cl != null) {
+                    stopCluster(cl);
+                }
             }
         }
         median(name, "n=" + n + " msg=" + size + " msgs=" + msgs + " warmup=" + warm,
-                "msgs_per_s", "mb_per_s", "elapsed_ms", "send_ms_max");
+                "msgs_per_s", "mb_per_s", "elapsed_ms", "send_ms_max", "cpu_us_per_msg", "cpu_cores", "cpu_us_per_msg_life");
+    }
+
+    /** A run that did not complete: a RESULT line {@code <name>.failed}, counted in the MEDIAN line. */
+    private void failed(String name, int run, Exception e, List<MemberProcess> cl) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("FAILED", "true");
+        f.put("run", run);
+        String why = String.valueOf(e.getMessage()).replace('"', '\'');
+        f.put("reason", "\"" + (e instanceof RoundFailed ? "" : e.getClass().getSimpleName() + ": ") + why + "\"");
+        result(name + ".failed", f);
+        if (cl != null) {
+            reportWarnings(cl);
+        }
     }
 
     /** A round that cannot complete: a view change excluded a member (it rejoins empty-handed). */
@@ -541,8 +557,9 @@ public final class PerfCommand {
         for (MemberProcess c : cl) {
             c.cmd("TP_PREP " + round + " " + total + " " + kind);
         }
+        List<Map<String, String>> ready = new ArrayList<>();
         for (MemberProcess c : cl) {
-            c.await("@TPREADY", 10_000);
+            ready.add(kv(c.await("@TPREADY", 10_000)));
         }
         for (int k = 0; k < n; k++) {
             long mine = total / n + (k < total % n ? 1 : 0);
@@ -569,6 +586,14 @@ public final class PerfCommand {
                 throw new IllegalStateException("delivery count mismatch " + d);
             }
         }
+        long cpuNs = 0;
+        long gcMs = 0;
+        lifeCpuNs = 0;
+        for (int k = 0; k < n; k++) {
+            lifeCpuNs += Long.parseLong(done.get(k).get("cpu_ns"));
+            cpuNs += Long.parseLong(done.get(k).get("cpu_ns")) - Long.parseLong(ready.get(k).get("cpu_ns"));
+            gcMs = Math.max(gcMs, Long.parseLong(done.get(k).get("gc_ms")) - Long.parseLong(ready.get(k).get("gc_ms")));
+        }
         double secs = (end - start) / 1e6;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("msgs_per_s", total / secs);
@@ -577,6 +602,11 @@ public final class PerfCommand {
         r.put("fifo_ok", fifo);
         r.put("elapsed_ms", (end - start) / 1e3);
         r.put("send_ms_max", (sendEnd - start) / 1e3);
+        // CPU of all member processes (every thread, GC included) per message multicast, and the
+        // cluster's CPU use over the round in cores: tells engine cost apart from a busy machine
+        r.put("cpu_us_per_msg", cpuNs / 1e3 / total);
+        r.put("cpu_cores", cpuNs / 1e3 / (end - start));
+        r.put("gc_ms_max", (double) gcMs);
         if (stray > 0) {
             r.put("stray", stray);
         }
@@ -586,8 +616,8 @@ public final class PerfCommand {
             say("view change(s) during round " + round + ": " + vc);
         }
         if (round == 0) {
-            say(String.format("warm-up round: %d msgs in %.0f ms (%.0f msgs/s)", total, (end - start) / 1e3,
-                    total / secs));
+            say(String.format("warm-up round: %d msgs in %.0f ms (%.0f msgs/s, %.1f us CPU/msg, %.2f cores)", total,
+                    (end - start) / 1e3, total / secs, cpuNs / 1e3 / total, cpuNs / 1e3 / (end - start)));
         }
         return r;
     }
@@ -611,8 +641,9 @@ public final class PerfCommand {
         String name = "vsync.latency." + kind;
         for (int run = 1; run <= runs; run++) {
             String tag = "latency-" + kind + "-r" + run;
-            List<MemberProcess> cl = startCluster(tag, n, i("heap-mb", 1024), Map.of());
+            List<MemberProcess> cl = null;
             try {
+                cl = startCluster(tag, n, i("heap-mb", 1024), Map.of());
                 String leader = cl.get(0).lastView()[4];
                 int sender = -1;
                 int acker = -1;
@@ -664,8 +695,14 @@ public final class PerfCommand {
                     result(name + " " + variant, f);
                 }
                 reportWarnings(cl);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failed(name, run, e, cl);
             } finally {
-                stopCluster(cl);
+                if (cl != null) {
+                    stopCluster(cl);
+                }
             }
         }
         for (String variant : List.of("self", "ack")) {
@@ -692,8 +729,9 @@ public final class PerfCommand {
         Map<String, String> mo = Map.of("timeout-ms", "" + timeout, "interval-ms", "" + interval);
         for (int run = 1; run <= runs; run++) {
             String tag = "viewchange-" + fault + "-r" + run;
-            List<MemberProcess> cl = startCluster(tag, n, i("vc-heap-mb", 256), mo);
+            List<MemberProcess> cl = null;
             try {
+                cl = startCluster(tag, n, i("vc-heap-mb", 256), mo);
                 Thread.sleep(l("settle-ms", 3000)); // let heartbeats run; the view must stay complete
                 waitForView(cl, n, 1);
                 String leader = cl.get(0).lastView()[4];
@@ -752,8 +790,14 @@ public final class PerfCommand {
                     survivors.remove(v);
                 }
                 reportWarnings(survivors);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failed(name, run, e, cl);
             } finally {
-                stopCluster(cl);
+                if (cl != null) {
+                    stopCluster(cl);
+                }
             }
         }
         median(name, "n=" + n + " timeout_ms=" + timeout + " interval_ms=" + interval,
@@ -836,11 +880,14 @@ public final class PerfCommand {
         env.put("FD_TIMEOUT", s("timeout-ms", "1000"));
         env.put("FD_INTERVAL", s("interval-ms", "250"));
         Map<String, String> jg = new LinkedHashMap<>();
+        Map<String, List<Double>> jgCpu = new LinkedHashMap<>();
         for (String what : List.of("throughput", "latency", "viewchange")) {
             say("JGroups harness: " + env + " " + script + " " + what + "; load " + loadAverage());
             ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), what).redirectErrorStream(true);
             pb.environment().putAll(env);
             Process p = pb.start();
+            CpuSampler sampler = new CpuSampler(p.toHandle(), "bench.Member");
+            sampler.start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -849,13 +896,30 @@ public final class PerfCommand {
                         String[] t = line.split("\\s+");
                         jg.putIfAbsent(t[1], line);
                     }
+                    if (line.startsWith("RESULT jgroups.throughput.")) {
+                        // the run's members have reported; their CPU over their whole life so far
+                        Map<String, String> f = kv(line);
+                        long per = Long.parseLong(f.get("msgs")) + Long.parseLong(s2("tp-warmup", "warmup", "500000"));
+                        double cpu = sampler.takeNanos();
+                        String key = line.split("\\s+")[1];
+                        jgCpu.computeIfAbsent(key, k -> new ArrayList<>()).add(cpu / 1e3 / per);
+                        print(String.format("  jgroups| # members' CPU over their life: %.1f s = %.1f us per message",
+                                cpu / 1e9, cpu / 1e3 / per));
+                    } else if (line.startsWith("RESULT ")) {
+                        sampler.takeNanos();
+                    }
                 }
             }
+            sampler.stop();
             if (p.waitFor() != 0) {
                 say("JGroups harness '" + what + "' exited with " + p.exitValue());
             }
         }
         print("# ---- side by side (medians; same session) ----");
+        for (Map.Entry<String, List<Double>> e : jgCpu.entrySet()) {
+            print(String.format("MEDIAN %s.cpu cpu_us_per_msg_life=%.1f (members' whole-life CPU / (warm-up + measured msgs))",
+                    e.getKey(), medianOf(e.getValue())));
+        }
         int timeout = i("timeout-ms", 1000);
         double vOrd = medianMetric("vsync.throughput.ordered", "msgs_per_s");
         double jSeq = jgMetric(jg, "jgroups.throughput.seq", "msgs_per_s");
@@ -872,6 +936,12 @@ public final class PerfCommand {
         double vStop = medianMetric("vsync.viewchange.stop", "ms_to_view_all");
         row("throughput ordered vs SEQUENCER (msgs/s)", vOrd, jSeq, vOrd / jSeq, ">= 1.5", vOrd / jSeq >= 1.5);
         row("throughput fifo vs fifo stack (msgs/s)", vFifo, jFifo, vFifo / jFifo, "(none)", null);
+        double vCpu = medianMetric("vsync.throughput.ordered", "cpu_us_per_msg_life");
+        double jCpu = medianOf(jgCpu.getOrDefault("jgroups.throughput.seq", List.of()));
+        row("CPU per ordered msg, members' life (us)", vCpu, jCpu, vCpu / jCpu, "(info)", null);
+        double vCpuF = medianMetric("vsync.throughput.fifo", "cpu_us_per_msg_life");
+        double jCpuF = medianOf(jgCpu.getOrDefault("jgroups.throughput.fifo", List.of()));
+        row("CPU per fifo msg, members' life (us)", vCpuF, jCpuF, vCpuF / jCpuF, "(info)", null);
         row("latency ordered self p99 (us)", vP99, jP99, vP99 / jP99, "<= 0.5", vP99 / jP99 <= 0.5);
         row("latency ordered self p99 vs no-bundler (us)", vP99, jP99nb, vP99 / jP99nb, "(info)", null);
         row("latency ordered self p50 (us)", vP50, jP50, vP50 / jP50, "(info)", null);

@@ -102,6 +102,21 @@ final class PerfMember {
         return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 
+    /** This process's CPU time (all threads, GC included), ns; -1 when the JVM cannot tell. */
+    static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
+    /** Total time of this JVM's collections so far, ms. */
+    static long gcMillis() {
+        long t = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
+    }
+
     static synchronized void emit(String s) {
         System.out.println(s);
         System.out.flush();
@@ -162,7 +177,7 @@ final class PerfMember {
                 long last = epochMicros();
                 line = "@TPDONE round=" + tpRound + " kind=" + tpKind + " delivered=" + tpDelivered
                         + " hash=" + Long.toHexString(tpHash) + " fifo_ok=" + tpFifoOk + " last_deliv_us=" + last
-                        + " stray=" + tpStray;
+                        + " stray=" + tpStray + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis();
             }
         }
         if (line != null) {
@@ -341,7 +356,7 @@ final class PerfMember {
                         tpStray = 0;
                         tpFirstSendUs = 0;
                     }
-                    emit("@TPREADY round=" + t[1]);
+                    emit("@TPREADY round=" + t[1] + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis());
                 }
                 case "TP_GO" -> { // TP_GO round myCount size ordered|fifo outstanding
                     int round = Integer.parseInt(t[1]);
