@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  *   perf throughput [--runs 5] [--msgs 100000] [--warmup 500000] [--size 1000] [--kinds ordered,fifo]
  *   perf latency    [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--size 1000] [--kinds ordered,fifo]
  *   perf viewchange [--runs 3] [--timeout-ms 1000] [--interval-ms 250] [--settle-ms 3000] [--faults kill,stop]
+ *   (throughput and latency: [--fd-timeout-ms 10000] [--fd-interval-ms 100], the failure detection of their clusters)
  *   perf all        (the three above, with their options)
  *   perf compare    (all, then the JGroups harness's throughput, latency and viewchange; side by side)
  * common: [--start together|sequential] [--codec raw|cbor] [--outstanding 0] [--window BYTES]
@@ -422,6 +423,15 @@ public final class PerfCommand {
         return m;
     }
 
+    /**
+     * Failure detection for the throughput and latency clusters: by default the JGroups
+     * harness's setting for its tests A and B (FD_ALL3 timeout 10 s), with the engine's default
+     * heartbeat interval; {@code --fd-timeout-ms 1000} gives the engine's default timeout.
+     */
+    private Map<String, String> loadTestFd() {
+        return Map.of("timeout-ms", s("fd-timeout-ms", "10000"), "interval-ms", s("fd-interval-ms", "100"));
+    }
+
     // =====================================================================================
     // throughput
 
@@ -442,7 +452,7 @@ public final class PerfCommand {
             String tag = "throughput-" + kind + "-r" + run;
             List<MemberProcess> cl = null;
             try {
-                cl = startCluster(tag, n, i("heap-mb", 1024), Map.of());
+                cl = startCluster(tag, n, i("heap-mb", 1024), loadTestFd());
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("n", n);
                 f.put("msg", size);
@@ -594,6 +604,16 @@ public final class PerfCommand {
             cpuNs += Long.parseLong(done.get(k).get("cpu_ns")) - Long.parseLong(ready.get(k).get("cpu_ns"));
             gcMs = Math.max(gcMs, Long.parseLong(done.get(k).get("gc_ms")) - Long.parseLong(ready.get(k).get("gc_ms")));
         }
+        // CPU per message by thread role, summed over the members ("vm": GC and other VM threads)
+        StringBuilder roles = new StringBuilder();
+        for (String role : List.of("sender", "protocol", "io", "deliver", "jit", "vm", "other")) {
+            long ns = 0;
+            for (int k = 0; k < n; k++) {
+                ns += Long.parseLong(done.get(k).get("thr_" + role)) - Long.parseLong(ready.get(k).get("thr_" + role));
+            }
+            roles.append(String.format(" %s=%.1f", role, ns / 1e3 / total));
+        }
+        say(String.format("round %d CPU us per message, all members, by thread:%s", round, roles));
         double secs = (end - start) / 1e6;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("msgs_per_s", total / secs);
@@ -643,7 +663,7 @@ public final class PerfCommand {
             String tag = "latency-" + kind + "-r" + run;
             List<MemberProcess> cl = null;
             try {
-                cl = startCluster(tag, n, i("heap-mb", 1024), Map.of());
+                cl = startCluster(tag, n, i("heap-mb", 1024), loadTestFd());
                 String leader = cl.get(0).lastView()[4];
                 int sender = -1;
                 int acker = -1;

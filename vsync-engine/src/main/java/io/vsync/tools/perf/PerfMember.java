@@ -71,6 +71,14 @@ final class PerfMember {
     private boolean latReported;
     private MemberId latSenderId;
 
+    /** One long-lived sending thread, so that its CPU time stays countable across rounds. */
+    private final java.util.concurrent.ExecutorService senderThread = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "tp-sender");
+                t.setDaemon(true);
+                return t;
+            });
+
     private PerfMember(int idx, int n, int basePort, Map<String, String> opts) {
         this.idx = idx;
         this.n = n;
@@ -115,6 +123,47 @@ final class PerfMember {
             t += Math.max(0, gc.getCollectionTime());
         }
         return t;
+    }
+
+    /**
+     * CPU ns so far of this JVM's threads by role: the engine's protocol, I/O and delivery
+     * threads, the JIT compilers, every other Java thread; "vm" is the rest of the process
+     * (GC and other VM threads, which are not Java threads).
+     */
+    static String threadCpu() {
+        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long proto = 0;
+        long io = 0;
+        long deliver = 0;
+        long jit = 0;
+        long sender = 0;
+        long other = 0;
+        for (java.lang.management.ThreadInfo ti : tmx.getThreadInfo(tmx.getAllThreadIds())) {
+            if (ti == null) {
+                continue;
+            }
+            long t = tmx.getThreadCpuTime(ti.getThreadId());
+            if (t < 0) {
+                continue;
+            }
+            String name = ti.getThreadName();
+            if (name.startsWith("vsync-protocol")) {
+                proto += t;
+            } else if (name.startsWith("vsync-io")) {
+                io += t;
+            } else if (name.startsWith("vsync-deliver")) {
+                deliver += t;
+            } else if (name.contains("Compiler")) {
+                jit += t;
+            } else if (name.startsWith("tp-sender")) {
+                sender += t;
+            } else {
+                other += t;
+            }
+        }
+        long vm = cpuNanos() - proto - io - deliver - jit - sender - other;
+        return "thr_protocol=" + proto + " thr_io=" + io + " thr_deliver=" + deliver + " thr_jit=" + jit
+                + " thr_sender=" + sender + " thr_other=" + other + " thr_vm=" + vm;
     }
 
     static synchronized void emit(String s) {
@@ -177,7 +226,7 @@ final class PerfMember {
                 long last = epochMicros();
                 line = "@TPDONE round=" + tpRound + " kind=" + tpKind + " delivered=" + tpDelivered
                         + " hash=" + Long.toHexString(tpHash) + " fifo_ok=" + tpFifoOk + " last_deliv_us=" + last
-                        + " stray=" + tpStray + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis();
+                        + " stray=" + tpStray + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis() + " " + threadCpu();
             }
         }
         if (line != null) {
@@ -356,7 +405,7 @@ final class PerfMember {
                         tpStray = 0;
                         tpFirstSendUs = 0;
                     }
-                    emit("@TPREADY round=" + t[1] + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis());
+                    emit("@TPREADY round=" + t[1] + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis() + " " + threadCpu());
                 }
                 case "TP_GO" -> { // TP_GO round myCount size ordered|fifo outstanding
                     int round = Integer.parseInt(t[1]);
@@ -364,7 +413,7 @@ final class PerfMember {
                     int size = Integer.parseInt(t[3]);
                     boolean ordered = "ordered".equals(t[4]);
                     int outstanding = Integer.parseInt(t[5]);
-                    new Thread(() -> runThroughput(round, cnt, size, ordered, outstanding), "tp-sender").start();
+                    senderThread.execute(() -> runThroughput(round, cnt, size, ordered, outstanding));
                 }
                 case "LAT_PREP" -> { // LAT_PREP senderIdx ackerIdx total warmup
                     synchronized (latLock) {
