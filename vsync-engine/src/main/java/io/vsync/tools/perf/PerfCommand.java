@@ -290,6 +290,7 @@ public final class PerfCommand {
         int base = pickBase(n);
         String mode = s("start", "together");
         List<MemberProcess> cl = new ArrayList<>();
+        List<String> joins = new ArrayList<>();
         try {
             for (int k = 0; k < n; k++) {
                 List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xms" + heapMb + "m", "-Xmx" + heapMb + "m",
@@ -297,7 +298,7 @@ public final class PerfCommand {
                         "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s [%2$s] %5$s%6$s%n"));
                 if (flag("dump")) {
                     cmd.add("-Dperf.latdump=" + logDir.resolve(tag + "-m" + k + "-lat.csv"));
-                    cmd.add("-Xlog:gc:file=" + logDir.resolve(tag + "-m" + k + "-gc.log"));
+                    cmd.add("-Xlog:gc,gc+cpu:file=" + logDir.resolve(tag + "-m" + k + "-gc.log"));
                 }
                 if (flag("jfr")) {
                     cmd.add("-XX:StartFlightRecording=filename=" + logDir.resolve(tag + "-m" + k + ".jfr")
@@ -320,14 +321,12 @@ public final class PerfCommand {
                 }
                 MemberProcess m = new MemberProcess(k, cmd, logDir.resolve(tag + "-m" + k + ".log"));
                 cl.add(m);
-                if (mode.equals("sequential")) {
-                    m.await("@JOINED", 60_000); // one at a time: each joins before the next starts
+                if (mode.equals("sequential")) { // one at a time: each joins before the next starts
+                    joins.add(m.await("@JOINED", 60_000).replaceAll(".*join_ms=(\\d+).*", "$1"));
                 }
             }
-            List<String> joins = new ArrayList<>();
-            for (MemberProcess m : cl) {
-                String j = m.await("@JOINED", 60_000);
-                joins.add(j.replaceAll(".*join_ms=(\\d+).*", "$1"));
+            for (MemberProcess m : mode.equals("sequential") ? List.<MemberProcess>of() : cl) {
+                joins.add(m.await("@JOINED", 60_000).replaceAll(".*join_ms=(\\d+).*", "$1"));
             }
             waitForView(cl, n, 60_000);
             say(tag + ": " + n + " members (" + mode + " start, ports " + base + ".." + (base + n - 1)
@@ -880,13 +879,20 @@ public final class PerfCommand {
     // compare with the JGroups harness
 
     private int compare() throws Exception {
-        Path dir = Path.of(s("jgroups", Path.of(System.getProperty("vsync.home", "."), "..", "shared", "bench",
+        Path src = Path.of(s("jgroups", Path.of(System.getProperty("vsync.home", "."), "..", "shared", "bench",
                 "jgroups").toString())).toAbsolutePath().normalize();
-        Path script = dir.resolve("run.sh");
-        if (!Files.isRegularFile(script)) {
-            say("JGroups harness not found at " + script + " (use --jgroups DIR)");
+        if (!Files.isRegularFile(src.resolve("run.sh"))) {
+            say("JGroups harness not found at " + src + " (use --jgroups DIR)");
             return 1;
         }
+        // Run a copy (times kept, so that its build stays up to date between runs): the shared
+        // folder stays untouched, whether or not it is writable.
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vsync-perf-jgroups");
+        for (String part : List.of("src", "stacks", "pom.xml", "run.sh")) {
+            copyTree(src.resolve(part), dir.resolve(part));
+        }
+        Path script = dir.resolve("run.sh");
+        say("JGroups harness " + src + " copied to " + dir);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RUNS", s2("lat-runs", "runs", "3"));
         env.put("TP_RUNS", s2("tp-runs", "runs", "5"));
@@ -970,6 +976,22 @@ public final class PerfCommand {
                 vStop <= timeout + 50);
         say("load " + loadAverage());
         return 0;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.createDirectories(t.getParent());
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    t.toFile().setWritable(true, true);
+                }
+            }
+        }
     }
 
     private void row(String what, double ours, double theirs, double ratio, String target, Boolean met) {
