@@ -122,17 +122,47 @@ final class MemberProcess {
         return views.isEmpty() ? null : views.get(views.size() - 1);
     }
 
-    /** Sends SIGSTOP or SIGCONT to this one child, by pid. */
+    private Process signaller;
+    private String signallerSig;
+    /** Of the last {@link #signal}: µs from the call until the signal was surely sent. */
+    long lastSignalUs;
+
+    /**
+     * Starts a shell that sends {@code sig} to this child (with the shell's built-in kill, by
+     * pid) as soon as it reads a line: under load, starting a process can take 100+ ms, which
+     * must not count as detection time.
+     */
+    void prepareSignal(String sig) throws IOException {
+        signaller = new ProcessBuilder("bash", "-c", "read -r _ && kill -" + sig + " " + process.pid() + " && echo sent")
+                .redirectErrorStream(true).start();
+        signallerSig = sig;
+    }
+
+    /** Sends SIGSTOP or SIGCONT to this one child, by pid (through a prepared shell if there is one). */
     void signal(String sig) throws IOException, InterruptedException {
-        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+        long t0 = System.nanoTime();
+        Process k;
+        if (signaller != null && sig.equals(signallerSig)) {
+            k = signaller;
+            signaller = null;
+            k.getOutputStream().write('\n');
+            k.getOutputStream().flush();
+        } else {
+            k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+        }
         if (!k.waitFor(5, TimeUnit.SECONDS) || k.exitValue() != 0) {
             throw new IOException("kill -" + sig + " " + process.pid() + " failed");
         }
+        lastSignalUs = (System.nanoTime() - t0) / 1000;
         stopped = "STOP".equals(sig);
     }
 
     /** SIGKILL (kill -9) to this child; waits for it to be gone. */
     void destroy() {
+        if (signaller != null) {
+            signaller.destroyForcibly();
+            signaller = null;
+        }
         if (process.isAlive()) {
             process.destroyForcibly();
             try {
