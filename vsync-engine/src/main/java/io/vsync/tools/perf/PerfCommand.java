@@ -122,10 +122,21 @@ public final class PerfCommand {
             case "throughput" -> throughputAll();
             case "latency" -> latencyAll();
             case "viewchange" -> viewchangeAll();
-            case "all", "compare" -> {
+            case "all" -> {
                 throughputAll();
                 latencyAll();
                 viewchangeAll();
+            }
+            case "compare" -> { // interleaved, so that a change of the machine's load hits both alike
+                if (!prepareJGroups()) {
+                    return 1;
+                }
+                throughputAll();
+                runJGroups("throughput");
+                latencyAll();
+                runJGroups("latency");
+                viewchangeAll();
+                runJGroups("viewchange");
             }
             default -> throw new IllegalStateException(test);
         }
@@ -135,7 +146,7 @@ public final class PerfCommand {
             print(line);
         }
         if (test.equals("compare")) {
-            return compare();
+            finishCompare();
         }
         return 0;
     }
@@ -892,12 +903,18 @@ public final class PerfCommand {
     // =====================================================================================
     // compare with the JGroups harness
 
-    private int compare() throws Exception {
+    private final Map<String, String> jgEnv = new LinkedHashMap<>();
+    private final Map<String, String> jg = new LinkedHashMap<>();
+    private final Map<String, List<Double>> jgCpu = new LinkedHashMap<>();
+    private Path jgScript;
+
+    /** Copies the JGroups harness to a private folder and sets its knobs from our options. */
+    private boolean prepareJGroups() throws IOException {
         Path src = Path.of(s("jgroups", Path.of(System.getProperty("vsync.home", "."), "..", "shared", "bench",
                 "jgroups").toString())).toAbsolutePath().normalize();
         if (!Files.isRegularFile(src.resolve("run.sh"))) {
             say("JGroups harness not found at " + src + " (use --jgroups DIR)");
-            return 1;
+            return false;
         }
         // Run a copy (times kept, so that its build stays up to date between runs): the shared
         // folder stays untouched, whether or not it is writable.
@@ -905,9 +922,9 @@ public final class PerfCommand {
         for (String part : List.of("src", "stacks", "pom.xml", "run.sh")) {
             copyTree(src.resolve(part), dir.resolve(part));
         }
-        Path script = dir.resolve("run.sh");
+        jgScript = dir.resolve("run.sh");
         say("JGroups harness " + src + " copied to " + dir);
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = jgEnv;
         env.put("RUNS", s2("lat-runs", "runs", "3"));
         env.put("TP_RUNS", s2("tp-runs", "runs", "5"));
         env.put("NB_RUNS", s("nb-runs", "2"));
@@ -919,43 +936,52 @@ public final class PerfCommand {
         env.put("LAT_WARMUP", s2("lat-warmup", "warmup", "10000"));
         env.put("FD_TIMEOUT", s("timeout-ms", "1000"));
         env.put("FD_INTERVAL", s("interval-ms", "250"));
-        Map<String, String> jg = new LinkedHashMap<>();
-        Map<String, List<Double>> jgCpu = new LinkedHashMap<>();
-        for (String what : List.of("throughput", "latency", "viewchange")) {
-            say("JGroups harness: " + env + " " + script + " " + what + "; load " + loadAverage());
-            ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), what).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            CpuSampler sampler = new CpuSampler(p.toHandle(), "bench.Member");
-            sampler.start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    print("  jgroups| " + line);
-                    if (line.startsWith("MEDIAN ")) {
-                        String[] t = line.split("\\s+");
-                        jg.putIfAbsent(t[1], line);
-                    }
-                    if (line.startsWith("RESULT jgroups.throughput.")) {
-                        // the run's members have reported; their CPU over their whole life so far
-                        Map<String, String> f = kv(line);
-                        long per = Long.parseLong(f.get("msgs")) + Long.parseLong(s2("tp-warmup", "warmup", "500000"));
-                        double cpu = sampler.takeNanos();
-                        String key = line.split("\\s+")[1];
-                        jgCpu.computeIfAbsent(key, k -> new ArrayList<>()).add(cpu / 1e3 / per);
-                        print(String.format("  jgroups| # members' CPU over their life: %.1f s = %.1f us per message",
-                                cpu / 1e9, cpu / 1e3 / per));
-                    } else if (line.startsWith("RESULT ")) {
-                        sampler.takeNanos();
-                    }
+        return true;
+    }
+
+    /** Runs one test of the JGroups harness, echoing its lines and keeping its MEDIAN lines. */
+    private void runJGroups(String what) throws Exception {
+        Map<String, String> env = jgEnv;
+        Path script = jgScript;
+        say("JGroups harness: " + env + " " + script + " " + what + "; load " + loadAverage());
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), what).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        CpuSampler sampler = new CpuSampler(p.toHandle(), "bench.Member");
+        sampler.start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                print("  jgroups| " + line);
+                if (line.startsWith("MEDIAN ")) {
+                    String[] t = line.split("\\s+");
+                    jg.putIfAbsent(t[1], line);
+                }
+                if (line.startsWith("RESULT jgroups.throughput.")) {
+                    // the run's members have reported; their CPU over their whole life so far
+                    Map<String, String> f = kv(line);
+                    long per = Long.parseLong(f.get("msgs")) + Long.parseLong(s2("tp-warmup", "warmup", "500000"));
+                    double cpu = sampler.takeNanos();
+                    String key = line.split("\\s+")[1];
+                    jgCpu.computeIfAbsent(key, k -> new ArrayList<>()).add(cpu / 1e3 / per);
+                    print(String.format("  jgroups| # members' CPU over their life: %.1f s = %.1f us per message",
+                            cpu / 1e9, cpu / 1e3 / per));
+                } else if (line.startsWith("RESULT ")) {
+                    sampler.takeNanos();
                 }
             }
-            sampler.stop();
-            if (p.waitFor() != 0) {
-                say("JGroups harness '" + what + "' exited with " + p.exitValue());
-            }
         }
-        print("# ---- side by side (medians; same session) ----");
+        sampler.stop();
+        if (p.waitFor() != 0) {
+            say("JGroups harness '" + what + "' exited with " + p.exitValue());
+        }
+    }
+
+    private void finishCompare() {
+        for (String line : jg.values()) {
+            print(line);
+        }
+        print("# ---- side by side (medians; same session, tests interleaved) ----");
         for (Map.Entry<String, List<Double>> e : jgCpu.entrySet()) {
             print(String.format("MEDIAN %s.cpu cpu_us_per_msg_life=%.1f (members' whole-life CPU / (warm-up + measured msgs))",
                     e.getKey(), medianOf(e.getValue())));
@@ -989,7 +1015,6 @@ public final class PerfCommand {
         row("view change SIGSTOP vs FD_ALL3 (ms)", vStop, jHb, vStop / jHb, "<= " + (timeout + 50) + " ms",
                 vStop <= timeout + 50);
         say("load " + loadAverage());
-        return 0;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -1009,6 +1034,9 @@ public final class PerfCommand {
     }
 
     private void row(String what, double ours, double theirs, double ratio, String target, Boolean met) {
+        if (Double.isNaN(ours) || Double.isNaN(theirs)) {
+            met = null; // a side did not run or every run failed
+        }
         print(String.format("COMPARE %-46s vsync=%-10.1f jgroups=%-10.1f ratio=%-6.2f target %-12s %s", what.replace(' ', '_'),
                 ours, theirs, ratio, target, met == null ? "" : met ? "MET" : "MISSED"));
     }
