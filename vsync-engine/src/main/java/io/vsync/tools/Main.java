@@ -20,6 +20,8 @@ public final class Main {
             status = switch (args[0]) {
                 case "simulate" -> SimulateCommand.run(rest, System.out);
                 case "demo" -> DemoCommand.run(rest, System.out);
+                case "perf" -> io.vsync.tools.perf.PerfCommand.run(rest, System.out);
+                case "member" -> io.vsync.tools.perf.PerfCommand.member(rest); // hidden: a perf member JVM
                 default -> {
                     usage();
                     yield 2;
@@ -37,8 +39,8 @@ public final class Main {
                 usage: bin/vsync <command> [options]
                   simulate --seeds 1-1000 --nodes 5 [--threads N] [--verbose]
                         deterministic simulations under random faults, checked
-                  perf [throughput|latency|viewchange|all] [options]
-                        benchmarks with member processes on loopback
+                  perf [throughput|latency|viewchange|all|compare] [options]
+                        benchmarks with member processes on loopback (docs/benchmarks.md)
                   demo [--nodes 3] [--seconds 0 (forever)]
                         a cluster of engines on loopback exchanging ordered messages
                 """);

@@ -1,0 +1,477 @@
+package io.vsync.tools.perf;
+
+import io.vsync.api.DeliveryInfo;
+import io.vsync.api.Group;
+import io.vsync.api.MemberId;
+import io.vsync.api.View;
+import io.vsync.api.VsyncEngine;
+import io.vsync.codec.JacksonPayloadCodec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One benchmark member: its own JVM with one engine and the group {@code bench}, started and
+ * steered by {@link PerfCommand} ({@code bin/vsync member ...}, not meant for people).
+ *
+ * <p>Commands arrive one per line on stdin; events go to stdout as lines starting with '@'.
+ * Everything else (engine logging on stderr included) ends up in the member's log file. The
+ * member leaves and exits on {@code QUIT}, and also when stdin closes (the driver went away).
+ *
+ * <p>Payload layout, the same as the JGroups harness: {@code [type:int][sender idx:int]
+ * [seq:int][round:int][send nanos:long]} then zero padding up to the message size.
+ */
+final class PerfMember {
+    static final int T_TP = 1;
+    static final int T_LAT = 2;
+    static final int T_ACK = 3;
+    static final int HDR = 24;
+    static final String GROUP = "bench";
+
+    private final int idx;
+    private final int n;
+    private final int basePort;
+    private final VsyncEngine engine;
+    private final Group group;
+
+    // ---- throughput round (guarded by tpLock) ----
+    private final Object tpLock = new Object();
+    private int tpRound = -1;
+    private long tpExpected;
+    private long tpDelivered;
+    private long tpHash;
+    private int[] tpNext;
+    private boolean tpFifoOk;
+    private long tpStray;
+    private String tpKind;
+    private volatile long tpFirstSendUs;
+
+    // ---- latency (guarded by latLock) ----
+    private final Object latLock = new Object();
+    private int latSender = -1;
+    private int latAcker = -1;
+    private int latTotal;
+    private int latWarmup;
+    private long[] latSelf;
+    private long[] latAck;
+    private int latSelfCount;
+    private int latAckCount;
+    private int latRecvCount;
+    private boolean latReported;
+    private MemberId latSenderId;
+
+    /** One long-lived sending thread, so that its CPU time stays countable across rounds. */
+    private final java.util.concurrent.ExecutorService senderThread = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "tp-sender");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private PerfMember(int idx, int n, int basePort, Map<String, String> opts) {
+        this.idx = idx;
+        this.n = n;
+        this.basePort = basePort;
+        List<String> seeds = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            seeds.add("127.0.0.1:" + (basePort + k));
+        }
+        VsyncEngine.Builder b = VsyncEngine.builder()
+                .nodeName("m" + idx)
+                .bind("127.0.0.1", basePort + idx)
+                .seeds(seeds)
+                .heartbeatInterval(Duration.ofMillis(Long.parseLong(opts.getOrDefault("interval-ms", "100"))))
+                .failureTimeout(Duration.ofMillis(Long.parseLong(opts.getOrDefault("timeout-ms", "1000"))));
+        if (opts.containsKey("window")) {
+            long window = Long.parseLong(opts.get("window"));
+            b.sendWindow(window);
+            b.maxMessageSize((int) Math.min(16L << 20, window)); // the engine wants one max message to fit
+        }
+        b.payloadCodec("cbor".equals(opts.getOrDefault("codec", "raw")) ? JacksonPayloadCodec.cbor() : new RawBytesCodec());
+        engine = b.build();
+        group = engine.group(GROUP);
+        group.handle(byte[].class, this::onMessage);
+        group.onViewChange(this::onView);
+    }
+
+    static long epochMicros() {
+        Instant t = Instant.now();
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+    }
+
+    /** This process's CPU time (all threads, GC included), ns; -1 when the JVM cannot tell. */
+    static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
+    /** Total time of this JVM's collections so far, ms. */
+    static long gcMillis() {
+        long t = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
+    }
+
+    /**
+     * CPU ns so far of this JVM's threads by role: the engine's protocol, I/O and delivery
+     * threads, the JIT compilers, every other Java thread; "vm" is the rest of the process
+     * (GC and other VM threads, which are not Java threads).
+     */
+    static String threadCpu() {
+        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long proto = 0;
+        long io = 0;
+        long deliver = 0;
+        long jit = 0;
+        long sender = 0;
+        long other = 0;
+        for (java.lang.management.ThreadInfo ti : tmx.getThreadInfo(tmx.getAllThreadIds())) {
+            if (ti == null) {
+                continue;
+            }
+            long t = tmx.getThreadCpuTime(ti.getThreadId());
+            if (t < 0) {
+                continue;
+            }
+            String name = ti.getThreadName();
+            if (name.startsWith("vsync-protocol")) {
+                proto += t;
+            } else if (name.startsWith("vsync-io")) {
+                io += t;
+            } else if (name.startsWith("vsync-deliver")) {
+                deliver += t;
+            } else if (name.contains("Compiler")) {
+                jit += t;
+            } else if (name.startsWith("tp-sender")) {
+                sender += t;
+            } else {
+                other += t;
+            }
+        }
+        long vm = cpuNanos() - proto - io - deliver - jit - sender - other;
+        return "thr_protocol=" + proto + " thr_io=" + io + " thr_deliver=" + deliver + " thr_jit=" + jit
+                + " thr_sender=" + sender + " thr_other=" + other + " thr_vm=" + vm;
+    }
+
+    static synchronized void emit(String s) {
+        System.out.println(s);
+        System.out.flush();
+    }
+
+    /** Member index of an engine address {@code 127.0.0.1:port}, or -1. */
+    private int idxOf(MemberId m) {
+        String a = m.address();
+        int port = Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+        int k = port - basePort;
+        return k >= 0 && k < n ? k : -1;
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    private void onView(View v) {
+        StringBuilder sb = new StringBuilder();
+        for (MemberId m : v.members()) {
+            sb.append(sb.length() == 0 ? "" : ",").append('m').append(idxOf(m));
+        }
+        // @VIEW <epoch us> <view id> <size> <leader> <members>
+        emit("@VIEW " + epochMicros() + " " + v.id() + " " + v.size() + " m" + idxOf(v.leader()) + " " + sb);
+    }
+
+    private void onMessage(byte[] a, DeliveryInfo info) {
+        if (a.length < HDR) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(a);
+        int type = b.getInt(0);
+        int sender = b.getInt(4);
+        int seq = b.getInt(8);
+        int round = b.getInt(12);
+        switch (type) {
+            case T_TP -> onTp(sender, seq, round);
+            case T_LAT -> onLat(info, sender, seq, round, b.getLong(16));
+            case T_ACK -> onAck(seq, b.getLong(16));
+            default -> {
+            }
+        }
+    }
+
+    private void onTp(int sender, int seq, int round) {
+        String line = null;
+        synchronized (tpLock) {
+            if (round != tpRound || tpNext == null || sender < 0 || sender >= n) {
+                tpStray++;
+                return;
+            }
+            if (tpNext[sender] != seq) {
+                tpFifoOk = false;
+            }
+            tpNext[sender] = seq + 1;
+            long key = ((long) sender << 32) | (seq & 0xffffffffL);
+            tpHash = (tpHash ^ key) * 0x100000001b3L; // FNV-1a-style fold over (sender, seq), as the baseline
+            tpHash ^= tpHash >>> 29;
+            if (++tpDelivered == tpExpected) {
+                long last = epochMicros();
+                line = "@TPDONE round=" + tpRound + " kind=" + tpKind + " delivered=" + tpDelivered
+                        + " hash=" + Long.toHexString(tpHash) + " fifo_ok=" + tpFifoOk + " last_deliv_us=" + last
+                        + " stray=" + tpStray + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis() + " " + threadCpu();
+            }
+        }
+        if (line != null) {
+            emit(line + " first_send_us=" + tpFirstSendUs);
+        }
+    }
+
+    private void onLat(DeliveryInfo info, int sender, int seq, int round, long sendNanos) {
+        long now = System.nanoTime();
+        boolean all;
+        boolean ack = false;
+        synchronized (latLock) {
+            if (latSelf == null || seq < 0 || seq >= latTotal) {
+                return;
+            }
+            if (idx == latSender && sender == idx && latSelf[seq] < 0) {
+                latSelf[seq] = now - sendNanos;
+                latSelfCount++;
+            }
+            if (idx == latAcker && sender == latSender) {
+                ack = true;
+                latSenderId = info.sender();
+            }
+            all = ++latRecvCount == latTotal;
+        }
+        if (ack) {
+            byte[] reply = new byte[HDR];
+            ByteBuffer.wrap(reply).putInt(T_ACK).putInt(idx).putInt(seq).putInt(round).putLong(sendNanos);
+            try {
+                group.p2pSend(info.sender(), reply);
+            } catch (RuntimeException e) {
+                emit("@ERROR p2pSend failed: " + e);
+            }
+        }
+        if (idx == latSender) {
+            checkLatDone();
+        }
+        if (all) {
+            emit("@LATRECV count=" + latTotal + " t_us=" + epochMicros());
+        }
+    }
+
+    private void onAck(int seq, long sendNanos) {
+        long now = System.nanoTime();
+        if (idx != latSender) {
+            return;
+        }
+        synchronized (latLock) {
+            if (latAck == null || seq < 0 || seq >= latTotal || latAck[seq] >= 0) {
+                return;
+            }
+            latAck[seq] = now - sendNanos;
+            latAckCount++;
+        }
+        checkLatDone();
+    }
+
+    private void checkLatDone() {
+        String line;
+        synchronized (latLock) {
+            if (latReported || latSelfCount < latTotal || (latAcker >= 0 && latAckCount < latTotal)) {
+                return;
+            }
+            latReported = true;
+            line = "@LATDONE " + stats("self", latSelf) + (latAcker >= 0 ? " " + stats("ack", latAck) : "");
+        }
+        String dump = System.getProperty("perf.latdump");
+        if (dump != null) { // raw samples: seq, self latency ns, ack latency ns
+            try (PrintWriter w = new PrintWriter(dump, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < latTotal; i++) {
+                    w.println(i + "," + latSelf[i] + "," + latAck[i]);
+                }
+            } catch (Exception e) {
+                emit("@WARN latdump failed: " + e);
+            }
+        }
+        emit(line);
+    }
+
+    private String stats(String name, long[] all) {
+        long[] v = Arrays.copyOfRange(all, latWarmup, all.length);
+        Arrays.sort(v);
+        double sum = 0;
+        for (long x : v) {
+            sum += x;
+        }
+        return String.format("%s_n=%d %s_p50_us=%.1f %s_p90_us=%.1f %s_p99_us=%.1f %s_p999_us=%.1f %s_max_us=%.1f"
+                        + " %s_mean_us=%.1f", name, v.length, name, pct(v, 0.50), name, pct(v, 0.90), name,
+                pct(v, 0.99), name, pct(v, 0.999), name, v[v.length - 1] / 1e3, name, sum / v.length / 1e3);
+    }
+
+    static double pct(long[] sorted, double p) {
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e3;
+    }
+
+    // ------------------------------------------------------------------ send side
+
+    static byte[] payload(int size, int type, int sender, int seq, int round, long nanos) {
+        byte[] buf = new byte[Math.max(size, HDR)];
+        ByteBuffer.wrap(buf).putInt(type).putInt(sender).putInt(seq).putInt(round).putLong(nanos);
+        return buf;
+    }
+
+    private CompletableFuture<Void> multicast(boolean ordered, byte[] p) {
+        return ordered ? group.orderedSend(p) : group.send(p);
+    }
+
+    private void runThroughput(int round, int count, int size, boolean ordered, int outstanding) {
+        try {
+            CompletableFuture<?>[] ring = outstanding > 0 ? new CompletableFuture<?>[outstanding] : null;
+            CompletableFuture<Void> last = null;
+            tpFirstSendUs = epochMicros();
+            for (int i = 0; i < count; i++) {
+                if (ring != null) {
+                    CompletableFuture<?> old = ring[i % outstanding];
+                    if (old != null) {
+                        old.get(60, TimeUnit.SECONDS);
+                    }
+                }
+                last = multicast(ordered, payload(size, T_TP, idx, i, round, 0));
+                if (ring != null) {
+                    ring[i % outstanding] = last;
+                }
+            }
+            long sendDone = epochMicros();
+            emit("@TPSENT round=" + round + " sent=" + count + " send_done_us=" + sendDone);
+        } catch (Exception e) {
+            emit("@ERROR send failed: " + e);
+        }
+    }
+
+    private void runLatency(int total, int rate, int size, boolean ordered) {
+        try {
+            long interval = 1_000_000_000L / rate;
+            long start = System.nanoTime();
+            long next = start;
+            for (int i = 0; i < total; i++) {
+                long d;
+                while ((d = next - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(d);
+                }
+                multicast(ordered, payload(size, T_LAT, idx, i, 0, System.nanoTime()));
+                next += interval;
+            }
+            long el = System.nanoTime() - start;
+            emit(String.format("@LATSENT sent=%d achieved_rate=%.1f", total, total / (el / 1e9)));
+        } catch (Exception e) {
+            emit("@ERROR send failed: " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------ control loop
+
+    private void loop() throws Exception {
+        engine.start();
+        long t0 = System.nanoTime();
+        View v = group.join(Duration.ofSeconds(60));
+        emit("@JOINED self=" + group.self() + " pid=" + ProcessHandle.current().pid() + " view=" + v.id()
+                + " size=" + v.size() + " join_ms=" + (System.nanoTime() - t0) / 1_000_000
+                + " java=" + System.getProperty("java.version"));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] t = line.trim().split("\\s+");
+            switch (t[0]) {
+                case "TP_PREP" -> { // TP_PREP round expectedTotal kind
+                    synchronized (tpLock) {
+                        tpRound = Integer.parseInt(t[1]);
+                        tpExpected = Long.parseLong(t[2]);
+                        tpKind = t.length > 3 ? t[3] : "?";
+                        tpDelivered = 0;
+                        tpHash = 0xcbf29ce484222325L;
+                        tpNext = new int[n];
+                        tpFifoOk = true;
+                        tpStray = 0;
+                        tpFirstSendUs = 0;
+                    }
+                    emit("@TPREADY round=" + t[1] + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis() + " " + threadCpu());
+                }
+                case "TP_GO" -> { // TP_GO round myCount size ordered|fifo outstanding
+                    int round = Integer.parseInt(t[1]);
+                    int cnt = Integer.parseInt(t[2]);
+                    int size = Integer.parseInt(t[3]);
+                    boolean ordered = "ordered".equals(t[4]);
+                    int outstanding = Integer.parseInt(t[5]);
+                    senderThread.execute(() -> runThroughput(round, cnt, size, ordered, outstanding));
+                }
+                case "LAT_PREP" -> { // LAT_PREP senderIdx ackerIdx total warmup
+                    synchronized (latLock) {
+                        latSender = Integer.parseInt(t[1]);
+                        latAcker = Integer.parseInt(t[2]);
+                        latTotal = Integer.parseInt(t[3]);
+                        latWarmup = Integer.parseInt(t[4]);
+                        latSelf = new long[latTotal];
+                        Arrays.fill(latSelf, -1);
+                        latAck = new long[latTotal];
+                        Arrays.fill(latAck, -1);
+                        latSelfCount = 0;
+                        latAckCount = 0;
+                        latRecvCount = 0;
+                        latReported = false;
+                    }
+                    emit("@LATREADY");
+                }
+                case "LAT_GO" -> { // LAT_GO rate size ordered|fifo
+                    int rate = Integer.parseInt(t[1]);
+                    int size = Integer.parseInt(t[2]);
+                    boolean ordered = "ordered".equals(t[3]);
+                    int total;
+                    synchronized (latLock) {
+                        total = latTotal;
+                    }
+                    new Thread(() -> runLatency(total, rate, size, ordered), "lat-sender").start();
+                }
+                case "STATS" -> emit("@STATS " + group.stats() + " " + engine.stats());
+                case "QUIT" -> {
+                    emit("@QUITTING t_us=" + epochMicros());
+                    engine.close();
+                    emit("@BYE t_us=" + epochMicros());
+                    System.exit(0);
+                }
+                default -> emit("@ERROR unknown command " + line);
+            }
+        }
+        engine.close(); // stdin closed: the driver went away
+        System.exit(0);
+    }
+
+    /** {@code member <idx> <n> <basePort> [--interval-ms 100] [--timeout-ms 1000] [--codec raw|cbor] [--window B]}. */
+    static int run(List<String> args) throws Exception {
+        if (args.size() < 3) {
+            throw new IllegalArgumentException("usage: member <idx> <n> <base-port> [--interval-ms I] [--timeout-ms T]"
+                    + " [--codec raw|cbor] [--window BYTES]");
+        }
+        Map<String, String> opts = PerfCommand.options(args.subList(3, args.size()));
+        PerfMember m = new PerfMember(Integer.parseInt(args.get(0)), Integer.parseInt(args.get(1)),
+                Integer.parseInt(args.get(2)), opts);
+        try {
+            m.loop();
+        } catch (Exception e) {
+            emit("@ERROR " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+        return 0;
+    }
+}
