@@ -92,6 +92,8 @@ final class GroupHandle implements Group {
     private volatile MemberId stateDonor;
     private volatile long stateViewId = -1;
 
+    private final Map<DeliveryKind, AtomicLong> sentByKind = byKind();
+    private final Map<DeliveryKind, AtomicLong> deliveredByKind = byKind();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
@@ -269,6 +271,7 @@ final class GroupHandle implements Group {
             } else {
                 own.msgNo = msgNo;
                 sent.incrementAndGet();
+                sentByKind.get(kind).incrementAndGet();
                 bytesSent.addAndGet(bytes.length);
             }
         });
@@ -440,6 +443,7 @@ final class GroupHandle implements Group {
                     }
                 }
                 delivered.incrementAndGet();
+                deliveredByKind.get(kind).incrementAndGet();
                 bytesDelivered.addAndGet(payload.length);
                 toDeliveryThread(() -> {
                     try {
@@ -764,7 +768,22 @@ final class GroupHandle implements Group {
     @Override
     public GroupStats stats() {
         return new GroupStats(sent.get(), delivered.get(), bytesSent.get(), bytesDelivered.get(), viewChanges.get(),
-                unstable, pendingSends, handlerErrors.get(), undeliverable.get());
+                unstable, pendingSends, handlerErrors.get(), undeliverable.get(), snapshot(sentByKind),
+                snapshot(deliveredByKind));
+    }
+
+    private static Map<DeliveryKind, AtomicLong> byKind() {
+        Map<DeliveryKind, AtomicLong> counts = new java.util.EnumMap<>(DeliveryKind.class);
+        for (DeliveryKind kind : DeliveryKind.values()) {
+            counts.put(kind, new AtomicLong());
+        }
+        return counts;
+    }
+
+    private static Map<DeliveryKind, Long> snapshot(Map<DeliveryKind, AtomicLong> counts) {
+        Map<DeliveryKind, Long> values = new java.util.EnumMap<>(DeliveryKind.class);
+        counts.forEach((kind, count) -> values.put(kind, count.get()));
+        return values;
     }
 
     @Override

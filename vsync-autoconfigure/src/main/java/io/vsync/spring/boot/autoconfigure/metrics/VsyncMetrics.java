@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 import io.vsync.api.Group;
+import io.vsync.api.DeliveryKind;
 import io.vsync.api.GroupStats;
 import io.vsync.api.View;
 import io.vsync.api.VsyncEngine;
@@ -76,9 +77,13 @@ public class VsyncMetrics implements MeterBinder {
 
     private void bindGroup(MeterRegistry meters, Group group) {
         Tags tags = Tags.of("group", group.name());
-        counter(meters, "vsync.messages.sent", group, tags, null, "Messages multicast by this member", GroupStats::sent);
-        counter(meters, "vsync.messages.delivered", group, tags, null, "Messages delivered to this member",
-                GroupStats::delivered);
+        for (DeliveryKind kind : DeliveryKind.values()) {
+            Tags kindTags = tags.and("kind", kind.name());
+            counter(meters, "vsync.messages.sent", group, kindTags, null, "Messages sent by this member",
+                    stats -> stats.sentByKind().getOrDefault(kind, 0L));
+            counter(meters, "vsync.messages.delivered", group, kindTags, null, "Messages delivered to this member",
+                    stats -> stats.deliveredByKind().getOrDefault(kind, 0L));
+        }
         counter(meters, "vsync.bytes.sent", group, tags, BaseUnits.BYTES, "Payload bytes multicast by this member",
                 GroupStats::bytesSent);
         counter(meters, "vsync.bytes.delivered", group, tags, BaseUnits.BYTES, "Payload bytes delivered",

@@ -40,14 +40,21 @@ class VsyncMetricsTests {
         this.runner.withBean(SimpleMeterRegistry.class).withUserConfiguration(FailingHandler.class).run(context -> {
             assertThat(context).hasSingleBean(VsyncMetrics.class);
             FakeGroup accounts = context.getBean(FakeVsyncEngine.class).group("accounts");
-            accounts.stats = new GroupStats(11, 12, 1100, 1200, 3, 4, 5, 1, 6);
+            accounts.stats = new GroupStats(11, 12, 1100, 1200, 3, 4, 5, 1, 6,
+                    java.util.Map.of(io.vsync.api.DeliveryKind.ORDERED, 8L, io.vsync.api.DeliveryKind.FIFO, 3L),
+                    java.util.Map.of(io.vsync.api.DeliveryKind.ORDERED, 12L));
             accounts.deliver(new FailingHandler.Ping("x"));
             MeterRegistry meters = new SimpleMeterRegistry();
             context.getBean(VsyncMetrics.class).bindTo(meters);
 
-            assertThat(meters.get("vsync.messages.sent").tag("group", "accounts").functionCounter().count()).isEqualTo(11);
-            assertThat(meters.get("vsync.messages.delivered").tag("group", "accounts").functionCounter().count())
-                .isEqualTo(12);
+            assertThat(meters.get("vsync.messages.sent").tag("group", "accounts").tag("kind", "ORDERED")
+                .functionCounter().count()).isEqualTo(8);
+            assertThat(meters.get("vsync.messages.sent").tag("group", "accounts").tag("kind", "FIFO")
+                .functionCounter().count()).isEqualTo(3);
+            assertThat(meters.get("vsync.messages.sent").tag("group", "accounts").functionCounters().stream()
+                .mapToDouble(c -> c.count()).sum()).as("all kinds together").isEqualTo(11);
+            assertThat(meters.get("vsync.messages.delivered").tag("group", "accounts").tag("kind", "ORDERED")
+                .functionCounter().count()).isEqualTo(12);
             assertThat(meters.get("vsync.bytes.sent").tag("group", "accounts").functionCounter().count()).isEqualTo(1100);
             assertThat(meters.get("vsync.bytes.sent").tag("group", "accounts").functionCounter().getId().getBaseUnit())
                 .isEqualTo("bytes");
