@@ -158,6 +158,11 @@ public final class NioVsyncEngine implements VsyncEngine {
         synchronized (this) {
             state = State.STOPPED;
         }
+        stopThreads();
+    }
+
+    /** Stops the protocol thread, the transport, the timer and the delivery threads. */
+    private void stopThreads() {
         loop.stop();
         transport.close();
         scheduler.shutdownNow();
@@ -177,12 +182,7 @@ public final class NioVsyncEngine implements VsyncEngine {
             }
             state = State.STOPPED;
         }
-        loop.stop();
-        transport.close();
-        scheduler.shutdownNow();
-        for (GroupHandle group : groups.values()) {
-            group.shutdown();
-        }
+        stopThreads();
     }
 
     // ---------------------------------------------------------------- groups
