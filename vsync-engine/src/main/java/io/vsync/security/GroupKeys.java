@@ -22,7 +22,7 @@ final class GroupKeys {
     static final class ViewInfo {
         byte[] key;
         Set<String> members;
-        private final Map<String, SecretKeySpec> senderKeys = new HashMap<>();
+        private final Map<Object, SecretKeySpec> senderKeys = new HashMap<>();
     }
 
     private static final class GroupViews {
@@ -108,7 +108,7 @@ final class GroupKeys {
         if (info == null || info.key == null) {
             return null;
         }
-        String id = sender + '/' + java.util.HexFormat.of().formatHex(senderPublic);
+        Object id = java.util.List.of(sender, java.nio.ByteBuffer.wrap(senderPublic)); // equal by content
         SecretKeySpec key = info.senderKeys.get(id);
         if (key == null) {
             if (info.senderKeys.size() >= MAX_SENDER_KEYS) {

@@ -177,8 +177,14 @@ final class Hostile {
     ProtocolMessage message() {
         String g = group();
         return switch (src.intIn(0, 17)) {
-            case 0 -> new Data(g, viewId(), member(), number(), number(), (byte) src.intIn(-1, 6), src.bool(),
-                    src.bytes(64));
+            case 0 -> {
+                Data d = new Data(g, viewId(), member(), number(), number(), (byte) src.intIn(-1, 6), src.bool(),
+                        src.bytes(64));
+                if (avoidF2 && d.kind() == io.vsync.api.DeliveryKind.CAUSAL.code() && d.payload().length >= 4) {
+                    d.payload()[0] = 0; // F3: a causal header count over 2^28 overflows CausalPast.strip
+                }
+                yield d;
+            }
             case 1 -> {
                 int n = src.intIn(0, 6);
                 List<MessageRef> refs = new ArrayList<>();

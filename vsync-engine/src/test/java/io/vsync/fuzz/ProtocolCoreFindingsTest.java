@@ -58,4 +58,16 @@ class ProtocolCoreFindingsTest {
         NodeHarness h = new NodeHarness();
         assertThatCode(() -> new Hostile(Source.of(rnd, 2_000), h, true, false).run(300)).doesNotThrowAnyException();
     }
+
+    /*
+     * F3 (found by Jazzer, ProtocolNodeFuzzTest, 226k runs): a causal-kind Data whose payload
+     * starts with a huge count n of causal-past entries. CausalPast.strip computes
+     * {@code int header = 4 + 8 * n}, which overflows to a negative number, passes the
+     * {@code header > payload.length} check, and Arrays.copyOfRange throws
+     * ArrayIndexOutOfBoundsException on delivery, out of ProtocolNode.onMessage
+     * (CausalPast.strip:56 ← ViewStreams.hand:535 ← deliverUpTo:507 ← deliverReady:465 ←
+     * onData:191 ← GroupMember.onViewTraffic:424). Fix: {@code long header = 4L + 8L * n}.
+     * Its saved input is replayed by ProtocolNodeFuzzTest#knownFindings
+     * (ProtocolNodeFuzzTestInputs/knownFindings/F3-causal-strip-crash), disabled until fixed.
+     */
 }

@@ -14,11 +14,24 @@ class ProtocolNodeFuzzTest {
     static final long MAX_BYTES = 256L << 20;
     static final long MAX_MILLIS = 5_000;
 
-    @FuzzTest(maxDuration = "10m")
-    void hostileMessages(FuzzedDataProvider data) {
+    @FuzzTest(maxDuration = "3m")
+    void hostileMessages(byte[] input) {
+        // Deterministic: run the input once, then measure a second run of it, so that class
+        // loading and the fuzzer's instrumentation of newly reached code are not counted.
+        new Hostile(Source.of(input), new NodeHarness()).run(400);
         Bounds bounds = new Bounds();
-        NodeHarness h = new NodeHarness();
-        new Hostile(Source.of(data), h).run(400);
+        new Hostile(Source.of(input), new NodeHarness()).run(400);
         bounds.check("one fuzz input", MAX_BYTES, MAX_MILLIS);
+    }
+
+    /**
+     * The saved inputs of core findings (src/test/resources/.../ProtocolNodeFuzzTestInputs/
+     * knownFindings/), replayed by the same harness. Disabled until the core is fixed: see
+     * ProtocolCoreFindingsTest and docs/security.md, "Findings".
+     */
+    @org.junit.jupiter.api.Disabled("F3: core finding (CausalPast.strip overflow), enable once fixed")
+    @FuzzTest(maxDuration = "1s")
+    void knownFindings(FuzzedDataProvider data) {
+        new Hostile(Source.of(data), new NodeHarness()).run(400); // the form F3 was found in
     }
 }

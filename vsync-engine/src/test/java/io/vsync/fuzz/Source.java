@@ -46,6 +46,52 @@ interface Source {
         };
     }
 
+    /** Choices read from raw bytes, deterministically: the same input makes the same choices. */
+    static Source of(byte[] input) {
+        return new Source() {
+            private int pos;
+
+            private long take(int n) {
+                long v = 0;
+                for (int i = 0; i < n; i++) {
+                    v = (v << 8) | (pos < input.length ? input[pos] & 0xFF : 0);
+                    pos++;
+                }
+                return v;
+            }
+
+            @Override
+            public int intIn(int lo, int hi) {
+                long range = (long) hi - lo + 1;
+                return lo + (int) Math.floorMod(take(range <= 256 ? 1 : range <= 65536 ? 2 : 4), range);
+            }
+
+            @Override
+            public long anyLong() {
+                return take(8);
+            }
+
+            @Override
+            public boolean bool() {
+                return (take(1) & 1) != 0;
+            }
+
+            @Override
+            public byte[] bytes(int max) {
+                byte[] b = new byte[intIn(0, max)];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (byte) take(1);
+                }
+                return b;
+            }
+
+            @Override
+            public boolean exhausted() {
+                return pos >= input.length;
+            }
+        };
+    }
+
     static Source of(Random rnd, int steps) {
         return new Source() {
             private int left = steps;
