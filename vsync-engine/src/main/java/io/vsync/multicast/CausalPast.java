@@ -49,10 +49,10 @@ final class CausalPast {
             return payload;
         }
         int n = ByteBuffer.wrap(payload).getInt();
-        int header = 4 + 8 * n;
+        long header = 4L + 8L * n; // in long: a hostile n must not wrap around (fuzzing finding F3)
         if (n < 0 || header > payload.length) {
             return payload;
         }
-        return Arrays.copyOfRange(payload, header, payload.length);
+        return Arrays.copyOfRange(payload, (int) header, payload.length);
     }
 }

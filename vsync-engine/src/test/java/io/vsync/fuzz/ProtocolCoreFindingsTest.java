@@ -68,6 +68,6 @@ class ProtocolCoreFindingsTest {
      * (CausalPast.strip:56 ← ViewStreams.hand:535 ← deliverUpTo:507 ← deliverReady:465 ←
      * onData:191 ← GroupMember.onViewTraffic:424). Fix: {@code long header = 4L + 8L * n}.
      * Its saved input is replayed by ProtocolNodeFuzzTest#knownFindings
-     * (ProtocolNodeFuzzTestInputs/knownFindings/F3-causal-strip-crash), disabled until fixed.
+     * (ProtocolNodeFuzzTestInputs/knownFindings/F3-causal-strip-crash); fixed.
      */
 }

@@ -26,10 +26,9 @@ class ProtocolNodeFuzzTest {
 
     /**
      * The saved inputs of core findings (src/test/resources/.../ProtocolNodeFuzzTestInputs/
-     * knownFindings/), replayed by the same harness. Disabled until the core is fixed: see
+     * knownFindings/), replayed by the same harness. Fixed in CausalPast.strip; see
      * ProtocolCoreFindingsTest and docs/security.md, "Findings".
      */
-    @org.junit.jupiter.api.Disabled("F3: core finding (CausalPast.strip overflow), enable once fixed")
     @FuzzTest(maxDuration = "1s")
     void knownFindings(FuzzedDataProvider data) {
         new Hostile(Source.of(data), new NodeHarness()).run(400); // the form F3 was found in
