@@ -557,6 +557,13 @@ final class GroupMember {
     }
 
     void excluded(long now, String why) {
+        if (status == GroupStatus.LEAVING && !joinAfterLeave) {
+            // It asked to leave and is now out: for the application the leave is done (seen when
+            // every member leaves at once and the last ones can no longer form a majority).
+            node.log("group " + group + ": " + self + " left while its leave was pending (" + why + ")");
+            finishLeave();
+            return;
+        }
         long viewId = view == null ? 0 : view.id();
         abandon();
         node.history().partitioned(group, self, viewId);
