@@ -300,7 +300,9 @@ final class GroupMember {
         }
         viewChange.checkStalled(now);
         if (status == GroupStatus.LEAVING) {
-            if (now - leaveRequestedAt > 3 * node.config().failureTimeoutMs()) {
+            // A leave nobody acts on (everyone leaving at once, the leader gone) ends by itself after
+            // two failure timeouts: by then the others have removed this member anyway.
+            if (now - leaveRequestedAt > 2 * node.config().failureTimeoutMs()) {
                 finishLeave();
                 return;
             }

@@ -151,7 +151,8 @@ public final class NioVsyncEngine implements VsyncEngine {
         }
         try {
             CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new))
-                    .get(Math.max(2_000, 3 * settings.failureTimeout().toMillis()), TimeUnit.MILLISECONDS);
+                    // Longer than the core's own give-up on a stalled leave (two failure timeouts).
+                    .get(Math.max(3_000, 4 * settings.failureTimeout().toMillis()), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "not every group was left cleanly before shutdown: {0}", e.toString());
         }
