@@ -52,7 +52,7 @@ class DocsSnippetsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     static final List<Path> PAGES = List.of(Path.of("docs/getting-started.md"), Path.of("docs/concepts.md"),
-            Path.of("docs/operations.md"));
+            Path.of("docs/operations.md"), Path.of("docs/api.md"));
 
     static final Path SNIPPETS = Path.of("sample-app/src/test/java/io/vsync/sample/docs");
 
