@@ -25,6 +25,8 @@ final class JoinProbing {
 
     private final Map<String, JoinProbeReply> probeReplies = new HashMap<>();
     private final Map<String, Long> refusedSeeds = new HashMap<>();
+    /** When each seed's latest answer arrived: only fresh answers count for creation. */
+    private final Map<String, Long> answeredAt = new HashMap<>();
     private long joinStartedAt;
 
     JoinProbing(GroupMember member, NodeContext node) {
@@ -36,6 +38,7 @@ final class JoinProbing {
     void start(long now) {
         probeReplies.clear();
         refusedSeeds.clear();
+        answeredAt.clear();
         joinStartedAt = now;
         probe(now);
     }
@@ -88,6 +91,7 @@ final class JoinProbing {
         }
         boolean newLeader = reply.leader() != null && knownLeader() == null;
         probeReplies.put(from, reply);
+        answeredAt.put(from, now);
         if (newLeader) {
             node.effects().send(reply.leader().address(), new JoinRequest(member.group(), member.self()));
         }
@@ -111,9 +115,17 @@ final class JoinProbing {
             if (now - joinStartedAt < node.config().joinRetryMs()) {
                 return;
             }
+            // Only fresh evidence counts. A seed's answer came after it saw our probe, so it knew
+            // us as a joiner then and would not create the group itself; but it forgets us after
+            // three retry intervals without a probe (we may have stalled), and may then create it.
+            // An answer older than two intervals proves nothing any more.
+            long freshSince = now - 2 * node.config().joinRetryMs();
             for (String seed : others) {
                 Long refused = refusedSeeds.get(seed);
-                if (!probeReplies.containsKey(seed) && (refused == null || refused < joinStartedAt)) {
+                Long answered = answeredAt.get(seed);
+                boolean freshAnswer = answered != null && answered >= freshSince && probeReplies.containsKey(seed);
+                boolean freshRefusal = refused != null && refused >= Math.max(joinStartedAt, freshSince);
+                if (!freshAnswer && !freshRefusal) {
                     return;
                 }
             }

@@ -62,7 +62,7 @@ public final class NioVsyncEngine implements VsyncEngine {
     private volatile String localAddress;
     private volatile long processIncarnation;
     private Transport transport;
-    private ProtocolLoop loop;
+    private volatile ProtocolLoop loop;
     private ProtocolNode node;
 
     private NioVsyncEngine(EngineSettings settings) {
@@ -240,13 +240,22 @@ public final class NioVsyncEngine implements VsyncEngine {
     private final class Inbound implements TransportListener {
         @Override
         public void onMessage(String fromAddress, ProtocolMessage message) {
+            ProtocolLoop running = loop;
+            if (running == null) {
+                // A peer spoke in the instant between binding and the protocol thread's start:
+                // dropped, as a frame lost in flight would be; the peer sends again.
+                return;
+            }
             lastArrival.put(fromAddress, ProtocolLoop.nowMs());
-            loop.submit(() -> node.onMessage(ProtocolLoop.nowMs(), fromAddress, message));
+            running.submit(() -> node.onMessage(ProtocolLoop.nowMs(), fromAddress, message));
         }
 
         @Override
         public void onPeerUnreachable(String address) {
-            loop.submit(() -> node.onPeerUnreachable(ProtocolLoop.nowMs(), address));
+            ProtocolLoop running = loop;
+            if (running != null) {
+                running.submit(() -> node.onPeerUnreachable(ProtocolLoop.nowMs(), address));
+            }
         }
 
         @Override
