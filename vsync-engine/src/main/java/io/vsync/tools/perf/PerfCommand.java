@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
  *   perf latency    [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--size 1000] [--kinds ordered,fifo]
  *   perf viewchange [--runs 3] [--timeout-ms 1000] [--interval-ms 250] [--settle-ms 3000] [--faults kill,stop]
  *   (throughput and latency: [--fd-timeout-ms 10000] [--fd-interval-ms 100], the failure detection of their clusters)
- *   perf all        (the three above, with their options)
- *   perf compare    (all, then the JGroups harness's throughput, latency and viewchange; side by side)
- * common: [--start together|sequential] [--codec raw|cbor] [--outstanding 0] [--window BYTES]
+ *   perf all        (the three above, with their options; --tp-/--lat-/--vc-runs, --tp-/--lat-warmup)
+ *   perf compare    (each of ours, then the same of the JGroups harness, interleaved; side by side)
+ *                   [--tests throughput,latency,viewchange]
+ * common: [--start together|sequential] [--stop sequential|together] [--codec raw|cbor] [--outstanding 0] [--window BYTES]
  *         [--heap-mb 1024] [--jvm-opts "-XX:+UseG1GC"] [--logs DIR] [--base-port 27800] [--dump] [--jfr]
  *         [--jgroups DIR] (compare only)
  * </pre>
@@ -131,12 +132,19 @@ public final class PerfCommand {
                 if (!prepareJGroups()) {
                     return 1;
                 }
-                throughputAll();
-                runJGroups("throughput");
-                latencyAll();
-                runJGroups("latency");
-                viewchangeAll();
-                runJGroups("viewchange");
+                List<String> tests = Arrays.asList(s("tests", "throughput,latency,viewchange").split(","));
+                if (tests.contains("throughput")) {
+                    throughputAll();
+                    runJGroups("throughput");
+                }
+                if (tests.contains("latency")) {
+                    latencyAll();
+                    runJGroups("latency");
+                }
+                if (tests.contains("viewchange")) {
+                    viewchangeAll();
+                    runJGroups("viewchange");
+                }
             }
             default -> throw new IllegalStateException(test);
         }
