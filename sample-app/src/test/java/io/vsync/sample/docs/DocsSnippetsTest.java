@@ -36,12 +36,13 @@ import io.vsync.spring.boot.autoconfigure.VsyncProperties;
 
 /**
  * Every code block of the manual's pages written with the sample (getting started, concepts,
- * operations) is checked:
+ * operations) and of the Spring Boot and security pages is checked:
  * <ul>
  * <li>{@code java}: the block is preceded by {@code <!-- snippet: path#tag -->} and is, character
  * for character (less the common indentation), the region between {@code // tag::tag[]} and
  * {@code // end::tag[]} of that file: a test source that compiles, and that GettingStartedTest
- * runs. Every tagged region is used by some page.</li>
+ * runs (SpringBootSnippets and SecuritySnippets are only compiled). Every tagged region is used by
+ * some page.</li>
  * <li>{@code yaml}: parses; a block with {@code vsync:} binds to the starter's properties and
  * passes their validation; a Kubernetes manifest has {@code apiVersion} and {@code kind}.</li>
  * <li>{@code xml}: well-formed.</li>
@@ -52,7 +53,8 @@ class DocsSnippetsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     static final List<Path> PAGES = List.of(Path.of("docs/getting-started.md"), Path.of("docs/concepts.md"),
-            Path.of("docs/operations.md"), Path.of("docs/api.md"));
+            Path.of("docs/operations.md"), Path.of("docs/api.md"), Path.of("docs/spring-boot.md"),
+            Path.of("docs/security.md"));
 
     static final Path SNIPPETS = Path.of("sample-app/src/test/java/io/vsync/sample/docs");
 
