@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The code blocks of docs/api.md, compiled; DocsSnippetsTest checks the page against them. */
+/** The code blocks of docs/api.md and the README, compiled; DocsSnippetsTest checks the pages against them. */
 class Api {
 
     record Deposit(String account, long amount) {
@@ -45,6 +45,22 @@ class Api {
                                s -> { balances.clear(); balances.putAll(s.balances()); });
         accounts.join();                                                 // handlers first, then join
         // end::engine[]
+        return accounts;
+    }
+
+    Group readme() {
+        // tag::readme[]
+        VsyncEngine engine = VsyncEngine.builder()
+            .nodeName("a").bind("127.0.0.1", 7800)
+            .seeds("127.0.0.1:7800", "127.0.0.1:7801", "127.0.0.1:7802")
+            .build();
+        engine.start();
+        Group accounts = engine.group("accounts");
+        accounts.handle(Deposit.class, d -> balances.merge(d.account(), d.amount(), Long::sum));
+        accounts.onViewChange(view -> log.info("now {}", view.members()));
+        accounts.join();
+        accounts.orderedSend(new Deposit("alice", 10)).join();   // completes once delivered here
+        // end::readme[]
         return accounts;
     }
 

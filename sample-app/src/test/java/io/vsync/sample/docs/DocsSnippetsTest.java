@@ -54,7 +54,7 @@ class DocsSnippetsTest {
 
     static final List<Path> PAGES = List.of(Path.of("docs/getting-started.md"), Path.of("docs/concepts.md"),
             Path.of("docs/operations.md"), Path.of("docs/api.md"), Path.of("docs/spring-boot.md"),
-            Path.of("docs/security.md"));
+            Path.of("docs/security.md"), Path.of("README.md"));
 
     static final Path SNIPPETS = Path.of("sample-app/src/test/java/io/vsync/sample/docs");
 
