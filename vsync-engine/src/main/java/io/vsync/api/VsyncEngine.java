@@ -60,6 +60,21 @@ public interface VsyncEngine extends AutoCloseable {
          */
         Builder advertiseAddress(String host);
 
+        /**
+         * Authenticates and encrypts all traffic with a secret shared by the cluster: at least 32
+         * bytes, written as text, {@code base64:…} or {@code hex:…}. See docs/security.md.
+         *
+         * @throws UnsupportedOperationException when this builder's engine has no security layer
+         */
+        default Builder clusterSecret(String secret) {
+            throw new UnsupportedOperationException("this engine builder does not support a cluster secret");
+        }
+
+        /** As {@link #clusterSecret(String)}, read from a file. */
+        default Builder clusterSecretFile(java.nio.file.Path file) {
+            throw new UnsupportedOperationException("this engine builder does not support a cluster secret");
+        }
+
         /** Receives timings for metrics (delivery latency, view-change and flush duration). */
         Builder metricsListener(MetricsListener listener);
 

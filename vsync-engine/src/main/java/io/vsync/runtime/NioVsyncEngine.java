@@ -420,6 +420,16 @@ public final class NioVsyncEngine implements VsyncEngine {
             return this;
         }
 
+        @Override
+        public Builder clusterSecret(String secret) {
+            return security(io.vsync.security.SecurityConfig.clusterSecret(secret));
+        }
+
+        @Override
+        public Builder clusterSecretFile(java.nio.file.Path file) {
+            return security(io.vsync.security.SecurityConfig.clusterSecretFile(file));
+        }
+
         /** Authenticates and encrypts all traffic with the cluster secret (docs/security.md). */
         public Builder security(io.vsync.security.SecurityConfig security) {
             this.security = Objects.requireNonNull(security, "security");

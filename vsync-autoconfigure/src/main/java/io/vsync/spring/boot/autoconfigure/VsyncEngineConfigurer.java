@@ -27,6 +27,9 @@ import io.vsync.api.VsyncEngine;
  */
 public class VsyncEngineConfigurer {
 
+    private static final org.apache.commons.logging.Log LOG =
+            org.apache.commons.logging.LogFactory.getLog(VsyncEngineConfigurer.class);
+
     /** Resolves a DNS name to its addresses. */
     @FunctionalInterface
     interface DnsResolver {
@@ -80,6 +83,7 @@ public class VsyncEngineConfigurer {
         builder.maxMessageSize((int) p.getMaxMessageSize().toBytes());
         builder.sendWindow(p.getSendWindow().toBytes());
         builder.payloadCodec(this.codec);
+        applySecurity(p, builder);
         MetricsListener metrics = CompositeMetricsListener.of(this.metricsListeners);
         if (metrics != null) {
             builder.metricsListener(metrics);
@@ -88,6 +92,27 @@ public class VsyncEngineConfigurer {
             customizer.customize(builder);
         }
         return builder;
+    }
+
+    private static void applySecurity(VsyncProperties p, VsyncEngine.Builder builder) {
+        VsyncProperties.Security security = p.getSecurity();
+        try {
+            if (security.getClusterSecret() != null) {
+                builder.clusterSecret(security.getClusterSecret());
+            }
+            else if (security.getClusterSecretFile() != null) {
+                builder.clusterSecretFile(security.getClusterSecretFile());
+            }
+            else {
+                LOG.info("Vsync traffic is not authenticated: set vsync.security.cluster-secret to secure the cluster");
+            }
+        }
+        catch (IllegalArgumentException ex) {
+            // SecurityConfig's messages never contain the secret.
+            String property = (security.getClusterSecret() != null) ? "vsync.security.cluster-secret"
+                    : "vsync.security.cluster-secret-file";
+            throw VsyncStartupException.of(property + ": " + ex.getMessage(), null, p, null);
+        }
     }
 
     /** The configured seeds followed by those found through {@code vsync.seed-dns}, without duplicates. */

@@ -1,5 +1,6 @@
 package io.vsync.spring.boot.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,6 +82,8 @@ public class VsyncProperties implements Validator {
     private final Handler handler = new Handler();
 
     private final Health health = new Health();
+
+    private final Security security = new Security();
 
     /**
      * Groups of this application, by name. Each is a bean named after the group and, unless
@@ -177,6 +180,10 @@ public class VsyncProperties implements Validator {
         return this.health;
     }
 
+    public Security getSecurity() {
+        return this.security;
+    }
+
     public Map<String, GroupOptions> getGroups() {
         return this.groups;
     }
@@ -219,6 +226,11 @@ public class VsyncProperties implements Validator {
             if (problem != null) {
                 reject(errors, "advertise-address", p.advertiseAddress, problem);
             }
+        }
+        if (p.security.clusterSecret != null && p.security.clusterSecretFile != null) {
+            // The value is never echoed: it is a secret.
+            errors.reject("vsync.invalid", "vsync.security.cluster-secret and vsync.security.cluster-secret-file are "
+                    + "both set: set one of them");
         }
         if (p.port < 0 || p.port > 65535) {
             reject(errors, "port", p.port, "must be between 0 and 65535 (0 picks a free port)");
@@ -480,6 +492,42 @@ public class VsyncProperties implements Validator {
 
         public void setViewChangeLimit(Duration viewChangeLimit) {
             this.viewChangeLimit = viewChangeLimit;
+        }
+
+    }
+
+    /** Secure groups: authentication and encryption of all traffic (see docs/security.md). */
+    public static class Security {
+
+        /**
+         * Secret shared by every member of the cluster, at least 32 bytes: text, "base64:..." or
+         * "hex:...". Members with another secret are refused. Unset: traffic is not authenticated.
+         */
+        private @Nullable String clusterSecret;
+
+        /** File holding the cluster secret, instead of vsync.security.cluster-secret. */
+        private @Nullable Path clusterSecretFile;
+
+        public @Nullable String getClusterSecret() {
+            return this.clusterSecret;
+        }
+
+        public void setClusterSecret(@Nullable String clusterSecret) {
+            this.clusterSecret = clusterSecret;
+        }
+
+        public @Nullable Path getClusterSecretFile() {
+            return this.clusterSecretFile;
+        }
+
+        public void setClusterSecretFile(@Nullable Path clusterSecretFile) {
+            this.clusterSecretFile = clusterSecretFile;
+        }
+
+        @Override
+        public String toString() {
+            return "Security[cluster-secret " + (this.clusterSecret == null ? "unset" : "set") + ", cluster-secret-file "
+                    + this.clusterSecretFile + "]";
         }
 
     }

@@ -13,6 +13,22 @@ public class RecordingBuilder implements VsyncEngine.Builder {
 
     public String nodeName;
 
+    public String clusterSecret;
+
+    public java.nio.file.Path clusterSecretFile;
+
+    @Override
+    public RecordingBuilder clusterSecret(String secret) {
+        this.clusterSecret = secret;
+        return this;
+    }
+
+    @Override
+    public RecordingBuilder clusterSecretFile(java.nio.file.Path file) {
+        this.clusterSecretFile = file;
+        return this;
+    }
+
     public String host;
 
     public int port = -1;

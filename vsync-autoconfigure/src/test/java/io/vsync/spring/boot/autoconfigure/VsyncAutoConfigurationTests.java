@@ -32,6 +32,7 @@ import io.vsync.api.View;
 import io.vsync.api.VsyncEngine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class VsyncAutoConfigurationTests {
 
@@ -71,6 +72,42 @@ class VsyncAutoConfigurationTests {
                 assertThat(context).hasSingleBean(VsyncLifecycle.class);
                 assertThat(context).hasSingleBean(PayloadCodec.class).hasBean("myCodec");
             });
+    }
+
+    @Test
+    void theClusterSecretReachesTheEngineBuilder() {
+        this.runner.withPropertyValues("vsync.security.cluster-secret=0123456789abcdef0123456789abcdef-shared")
+            .run(context -> {
+                RecordingBuilder builder = new RecordingBuilder();
+                context.getBean(VsyncEngineConfigurer.class).configure(builder);
+                assertThat(builder.clusterSecret).isEqualTo("0123456789abcdef0123456789abcdef-shared");
+                assertThat(context.getBean(VsyncProperties.class).getSecurity().toString())
+                    .doesNotContain("0123456789abcdef");
+            });
+    }
+
+    @Test
+    void aSecretAndASecretFileTogetherFailStartupNamingBoth() {
+        this.runner
+            .withPropertyValues("vsync.security.cluster-secret=0123456789abcdef0123456789abcdef-shared",
+                    "vsync.security.cluster-secret-file=/etc/vsync/secret")
+            .run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("vsync.security.cluster-secret and vsync.security.cluster-secret-file are both set")
+                    .hasMessageNotContaining("0123456789abcdef");
+            });
+    }
+
+    @Test
+    void aTooShortSecretFailsNamingThePropertyWithoutRevealingIt() {
+        this.runner.withPropertyValues("vsync.security.cluster-secret=tiny-secret-value").run(context -> {
+            VsyncEngine.Builder real = VsyncEngine.builder();
+            assertThatThrownBy(() -> context.getBean(VsyncEngineConfigurer.class).configure(real))
+                .isInstanceOf(VsyncStartupException.class)
+                .hasMessageContaining("vsync.security.cluster-secret")
+                .hasMessageNotContaining("tiny-secret-value");
+        });
     }
 
     @Test
