@@ -7,6 +7,30 @@ package io.vsync.api;
  */
 public interface HistoryListener {
 
+    /** Records nothing: the engine's default. */
+    HistoryListener NONE = new HistoryListener() {
+        @Override
+        public void viewInstalled(MemberId self, View view) {
+        }
+
+        @Override
+        public void sent(String group, MemberId self, long msgNo, long viewId, DeliveryKind kind) {
+        }
+
+        @Override
+        public void delivered(String group, MemberId self, MemberId sender, long msgNo, long viewId,
+                              DeliveryKind kind) {
+        }
+
+        @Override
+        public void partitioned(String group, MemberId self, long viewId) {
+        }
+
+        @Override
+        public void left(String group, MemberId self) {
+        }
+    };
+
     /** A view was installed by {@code self}. */
     void viewInstalled(MemberId self, View view);
 

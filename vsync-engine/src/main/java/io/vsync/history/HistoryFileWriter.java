@@ -1,9 +1,5 @@
 package io.vsync.history;
 
-import io.vsync.api.DeliveryKind;
-import io.vsync.api.HistoryListener;
-import io.vsync.api.MemberId;
-import io.vsync.api.View;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -29,7 +25,7 @@ import java.nio.file.StandardOpenOption;
  * first write failure is kept, later events are dropped, and {@link #flush()} and
  * {@link #close()} report it, so a run never passes the checker on a silently shortened file.
  */
-public final class HistoryFileWriter implements HistoryListener, Closeable {
+public final class HistoryFileWriter implements HistoryEventListener, Closeable {
 
     private static final int BUFFER_CHARS = 64 * 1024;
 
@@ -89,30 +85,14 @@ public final class HistoryFileWriter implements HistoryListener, Closeable {
         return file;
     }
 
-    @Override
-    public void viewInstalled(MemberId self, View view) {
-        write(HistoryEvent.ViewInstalled.of(self, view));
-    }
+
+
+
+
 
     @Override
-    public void sent(String group, MemberId self, long msgNo, long viewId, DeliveryKind kind) {
-        write(new HistoryEvent.Sent(group, self, msgNo, viewId, kind));
-    }
-
-    @Override
-    public void delivered(String group, MemberId self, MemberId sender, long msgNo, long viewId,
-                          DeliveryKind kind) {
-        write(new HistoryEvent.Delivered(group, self, sender, msgNo, viewId, kind));
-    }
-
-    @Override
-    public void partitioned(String group, MemberId self, long viewId) {
-        write(new HistoryEvent.Partitioned(group, self, viewId));
-    }
-
-    @Override
-    public void left(String group, MemberId self) {
-        write(new HistoryEvent.Left(group, self));
+    public void record(HistoryEvent event) {
+        write(event);
     }
 
     /**

@@ -489,7 +489,7 @@ public final class NioVsyncEngine implements VsyncEngine {
             EngineSettings settings = new EngineSettings(name, bindHost, port, advertisedHost, seeds,
                     heartbeatInterval, failureTimeout, maxMessageSize, sendWindow, sendTimeout,
                     codec != null ? codec : JacksonPayloadCodec.cbor(),
-                    history != null ? history : NoHistory.INSTANCE,
+                    history != null ? history : HistoryListener.NONE,
                     metrics != null ? metrics : new MetricsListener() { }, secured(transportFactory, security));
             return new NioVsyncEngine(settings);
         }
@@ -500,28 +500,4 @@ public final class NioVsyncEngine implements VsyncEngine {
                 : (config, listener) -> new io.vsync.security.SecureTransport(security, config, listener, plain::create);
     }
 
-    /** The default: record nothing. */
-    private enum NoHistory implements HistoryListener {
-        INSTANCE;
-
-        @Override
-        public void viewInstalled(MemberId self, View view) {
-        }
-
-        @Override
-        public void sent(String group, MemberId self, long msgNo, long viewId, DeliveryKind kind) {
-        }
-
-        @Override
-        public void delivered(String group, MemberId self, MemberId sender, long msgNo, long viewId, DeliveryKind kind) {
-        }
-
-        @Override
-        public void partitioned(String group, MemberId self, long viewId) {
-        }
-
-        @Override
-        public void left(String group, MemberId self) {
-        }
-    }
 }

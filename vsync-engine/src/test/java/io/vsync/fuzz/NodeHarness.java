@@ -73,7 +73,7 @@ final class NodeHarness {
     /** @param withPeer false to stop once the node has created the group alone */
     NodeHarness(boolean withPeer) {
         ProtocolConfig config = ProtocolConfig.of(SELF, 1_000, List.of(SELF), 50, 500);
-        node = new ProtocolNode(config, effects, NO_HISTORY, log::add);
+        node = new ProtocolNode(config, effects, HistoryListener.NONE, log::add);
         node.join(now, GROUP);
         for (int i = 0; i < 20 && node.status(GROUP) != GroupStatus.MEMBER; i++) {
             tick(50);
@@ -104,25 +104,4 @@ final class NodeHarness {
         return v == null ? 0 : v.id();
     }
 
-    private static final HistoryListener NO_HISTORY = new HistoryListener() {
-        @Override
-        public void viewInstalled(MemberId self, View view) {
-        }
-
-        @Override
-        public void sent(String group, MemberId self, long msgNo, long viewId, DeliveryKind kind) {
-        }
-
-        @Override
-        public void delivered(String group, MemberId self, MemberId sender, long msgNo, long viewId, DeliveryKind kind) {
-        }
-
-        @Override
-        public void partitioned(String group, MemberId self, long viewId) {
-        }
-
-        @Override
-        public void left(String group, MemberId self) {
-        }
-    };
 }
