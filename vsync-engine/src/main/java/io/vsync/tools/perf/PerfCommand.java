@@ -29,9 +29,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   perf throughput [--runs 5] [--msgs 100000] [--warmup 500000] [--size 1000] [--kinds ordered,fifo]
  *   perf latency    [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--size 1000] [--kinds ordered,fifo]
+ *                   (--kinds: any of fifo, causal, ordered, safe; throughput too)
+ *   perf query      [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--q-size 64] [--q-timeout-ms 10000]
+ *   perf flush      [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--size 1000]
+ *                   [--fl-msgs 30000] [--fl-tp-warmup 100000] [--fl-kind fifo]
  *   perf viewchange [--runs 3] [--timeout-ms 1000] [--interval-ms 250] [--settle-ms 3000] [--faults kill,stop]
  *   (throughput and latency: [--fd-timeout-ms 10000] [--fd-interval-ms 100], the failure detection of their clusters)
- *   perf all        (the three above, with their options; --tp-/--lat-/--vc-runs, --tp-/--lat-warmup)
+ *   perf all        (all of the above, with their options; --tp-/--lat-/--q-/--fl-/--vc-runs, --tp-/--lat-/--q-/--fl-warmup)
  *   perf compare    (each of ours, then the same of the JGroups harness, interleaved; side by side)
  *                   [--tests throughput,latency,viewchange]
  * common: [--start together|sequential] [--stop sequential|together] [--codec raw|cbor] [--outstanding 0] [--window BYTES]
@@ -95,9 +99,9 @@ public final class PerfCommand {
             test = "all";
             rest = args;
         }
-        if (!List.of("throughput", "latency", "viewchange", "all", "compare").contains(test)) {
+        if (!List.of("throughput", "latency", "query", "flush", "viewchange", "all", "compare").contains(test)) {
             throw new IllegalArgumentException("unknown perf test '" + test
-                    + "' (want throughput, latency, viewchange, all or compare)");
+                    + "' (want throughput, latency, query, flush, viewchange, all or compare)");
         }
         PerfCommand p = new PerfCommand(options(rest), out);
         try {
@@ -122,10 +126,14 @@ public final class PerfCommand {
         switch (test) {
             case "throughput" -> throughputAll();
             case "latency" -> latencyAll();
+            case "query" -> new QueryLatencyTest(this).run();
+            case "flush" -> new FlushTest(this).run();
             case "viewchange" -> viewchangeAll();
             case "all" -> {
                 throughputAll();
                 latencyAll();
+                new QueryLatencyTest(this).run();
+                new FlushTest(this).run();
                 viewchangeAll();
             }
             case "compare" -> { // interleaved, so that a change of the machine's load hits both alike
@@ -162,11 +170,11 @@ public final class PerfCommand {
     // =====================================================================================
     // output
 
-    private void say(String m) {
+    void say(String m) {
         print("# " + m);
     }
 
-    private synchronized void print(String line) {
+    synchronized void print(String line) {
         out.println(line);
         out.flush();
         results.println(line);
@@ -182,7 +190,7 @@ public final class PerfCommand {
     }
 
     /** Prints a RESULT line: {@code RESULT <key> [fixed] k=v ...}; doubles become metrics for the MEDIAN. */
-    private void result(String key, Map<String, Object> fields) {
+    void result(String key, Map<String, Object> fields) {
         StringBuilder sb = new StringBuilder("RESULT ").append(key);
         Map<String, Double> nums = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : fields.entrySet()) {
@@ -198,7 +206,7 @@ public final class PerfCommand {
         print(sb.toString());
     }
 
-    private void median(String key, String fixed, String... keys) {
+    void median(String key, String fixed, String... keys) {
         List<Map<String, Double>> runs = metrics.getOrDefault(key, List.of());
         StringBuilder sb = new StringBuilder("MEDIAN ").append(key).append(' ').append(fixed).append(" runs=")
                 .append(runs.size());
@@ -245,29 +253,64 @@ public final class PerfCommand {
     // =====================================================================================
     // options
 
-    private String s(String k, String d) {
+    String s(String k, String d) {
         return opt.getOrDefault(k, d);
     }
 
-    private int i(String k, int d) {
+    int i(String k, int d) {
         return Integer.parseInt(s(k, "" + d));
     }
 
-    private long l(String k, long d) {
+    long l(String k, long d) {
         return Long.parseLong(s(k, "" + d));
     }
 
     /** The test-specific option (e.g. --tp-warmup), else the general one (--warmup), else the default. */
-    private String s2(String specific, String general, String d) {
+    String s2(String specific, String general, String d) {
         return opt.getOrDefault(specific, opt.getOrDefault(general, d));
     }
 
-    private boolean flag(String k) {
+    boolean flag(String k) {
         return Boolean.parseBoolean(s(k, "false"));
     }
 
-    private List<String> kinds(String def) {
-        return Arrays.asList(s("kinds", def).split(","));
+    /** The value of the first of {@code keys} given, else {@code def} (e.g. --q-warmup, --lat-warmup, --warmup). */
+    String first(String def, String... keys) {
+        for (String k : keys) {
+            if (opt.containsKey(k)) {
+                return opt.get(k);
+            }
+        }
+        return def;
+    }
+
+    static final List<String> KINDS = List.of("fifo", "causal", "ordered", "safe");
+
+    /** --kinds: multicast primitives by test name (fifo send, causalSend, orderedSend, safeSend). */
+    List<String> kinds(String def) {
+        List<String> k = Arrays.asList(s("kinds", def).split(","));
+        for (String x : k) {
+            if (!KINDS.contains(x)) {
+                throw new IllegalArgumentException("--kinds: unknown kind '" + x + "' (want some of " + KINDS + ")");
+            }
+        }
+        return k;
+    }
+
+    /** Total-order kinds: all members must deliver one sequence (order_match). */
+    static boolean totalOrder(String kind) {
+        return kind.equals("ordered") || kind.equals("safe");
+    }
+
+    /** The first member that is not the leader of the cluster's view (the harness's sender choice). */
+    static int firstNonLeader(List<MemberProcess> cl) {
+        String leader = cl.get(0).lastView()[4];
+        for (int k = 0; k < cl.size(); k++) {
+            if (!("m" + k).equals(leader)) {
+                return k;
+            }
+        }
+        return 0;
     }
 
     // =====================================================================================
@@ -303,7 +346,7 @@ public final class PerfCommand {
         throw new IllegalStateException("no free port range found from " + first);
     }
 
-    private List<MemberProcess> startCluster(String tag, int n, int heapMb, Map<String, String> memberOpts)
+    List<MemberProcess> startCluster(String tag, int n, int heapMb, Map<String, String> memberOpts)
             throws Exception {
         long t0 = System.nanoTime();
         int base = pickBase(n);
@@ -361,7 +404,7 @@ public final class PerfCommand {
     }
 
     /** Waits until every member's latest view has size n and all agree on the view id. */
-    private static void waitForView(List<MemberProcess> cl, int n, long timeoutMs) throws InterruptedException {
+    static void waitForView(List<MemberProcess> cl, int n, long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
         do {
             String id = null;
@@ -392,7 +435,7 @@ public final class PerfCommand {
      * every member of a group leaves at once, the last ones wait out the engine's leave timeout
      * (3 x the failure timeout), which only slows the benchmark down; --stop together tries it.
      */
-    private void stopCluster(List<MemberProcess> cl) throws InterruptedException {
+    void stopCluster(List<MemberProcess> cl) throws InterruptedException {
         long t0 = System.nanoTime();
         boolean together = s("stop", "sequential").equals("together");
         List<MemberProcess> order = new ArrayList<>(cl);
@@ -420,7 +463,7 @@ public final class PerfCommand {
     }
 
     /** Engine warnings/errors found in the member logs of one run. */
-    private void reportWarnings(List<MemberProcess> cl) {
+    void reportWarnings(List<MemberProcess> cl) {
         for (MemberProcess c : cl) {
             try {
                 List<String> hits = new ArrayList<>();
@@ -457,7 +500,7 @@ public final class PerfCommand {
      * harness's setting for its tests A and B (FD_ALL3 timeout 10 s), with the engine's default
      * heartbeat interval; {@code --fd-timeout-ms 1000} gives the engine's default timeout.
      */
-    private Map<String, String> loadTestFd() {
+    Map<String, String> loadTestFd() {
         return Map.of("timeout-ms", s("fd-timeout-ms", "10000"), "interval-ms", s("fd-interval-ms", "100"));
     }
 
@@ -495,7 +538,7 @@ public final class PerfCommand {
                 r.put("cpu_us_per_msg_life", lifeCpuNs / 1e3 / (warm + msgs));
                 f.put("msgs_per_s", r.remove("msgs_per_s"));
                 f.put("mb_per_s", r.remove("mb_per_s"));
-                if (kind.equals("ordered")) {
+                if (totalOrder(kind)) {
                     f.put("order_match", r.get("order_match"));
                 } else {
                     f.put("fifo_ok", r.get("fifo_ok"));
@@ -521,7 +564,7 @@ public final class PerfCommand {
     }
 
     /** A run that did not complete: a RESULT line {@code <name>.failed}, counted in the MEDIAN line. */
-    private void failed(String name, int run, Exception e, List<MemberProcess> cl) {
+    void failed(String name, int run, Exception e, List<MemberProcess> cl) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("FAILED", "true");
         f.put("run", run);
@@ -545,7 +588,7 @@ public final class PerfCommand {
      * the event is still missing 15 s later (a member that was excluded and rejoined never
      * completes its count).
      */
-    private List<Map<String, String>> awaitAll(List<MemberProcess> cl, String prefix, int[] viewsAtStart,
+    List<Map<String, String>> awaitAll(List<MemberProcess> cl, String prefix, int[] viewsAtStart,
                                                long timeoutMs) throws Exception {
         long end = System.currentTimeMillis() + timeoutMs;
         long giveUp = Long.MAX_VALUE;
@@ -568,7 +611,7 @@ public final class PerfCommand {
         return got;
     }
 
-    private static int[] viewCounts(List<MemberProcess> cl) {
+    static int[] viewCounts(List<MemberProcess> cl) {
         int[] v = new int[cl.size()];
         for (int k = 0; k < v.length; k++) {
             v[k] = cl.get(k).views.size();
@@ -577,7 +620,7 @@ public final class PerfCommand {
     }
 
     /** The views installed since {@code before}, per member, or null when none. */
-    private static String viewChanges(List<MemberProcess> cl, int[] before) {
+    static String viewChanges(List<MemberProcess> cl, int[] before) {
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < cl.size(); k++) {
             MemberProcess c = cl.get(k);
@@ -589,7 +632,13 @@ public final class PerfCommand {
         return sb.length() == 0 ? null : sb.toString().trim();
     }
 
-    private Map<String, Object> tpRound(List<MemberProcess> cl, int round, long total, int size, String kind)
+    Map<String, Object> tpRound(List<MemberProcess> cl, int round, long total, int size, String kind)
+            throws Exception {
+        return tpRound(cl, round, total, size, kind, false);
+    }
+
+    /** A throughput round; with {@code flush}, each member calls {@code flush().get()} after every send. */
+    Map<String, Object> tpRound(List<MemberProcess> cl, int round, long total, int size, String kind, boolean flush)
             throws Exception {
         int n = cl.size();
         int[] viewsAtStart = viewCounts(cl);
@@ -602,7 +651,8 @@ public final class PerfCommand {
         }
         for (int k = 0; k < n; k++) {
             long mine = total / n + (k < total % n ? 1 : 0);
-            cl.get(k).cmd("TP_GO " + round + " " + mine + " " + size + " " + kind + " " + i("outstanding", 0));
+            cl.get(k).cmd("TP_GO " + round + " " + mine + " " + size + " " + kind + " " + i("outstanding", 0)
+                    + (flush ? " flush" : ""));
         }
         List<Map<String, String>> sent = awaitAll(cl, "@TPSENT", viewsAtStart, 300_000);
         List<Map<String, String>> done = awaitAll(cl, "@TPDONE", viewsAtStart, 300_000);
