@@ -27,8 +27,11 @@ final class FlushTest {
 
     private final PerfCommand p;
 
+    private final ThroughputTest tp;
+
     FlushTest(PerfCommand p) {
         this.p = p;
+        this.tp = new ThroughputTest(p);
     }
 
     void run() throws Exception {
@@ -40,11 +43,7 @@ final class FlushTest {
         int rate = Integer.parseInt(p.first("2000", "fl-rate", "rate"));
         long msgs = Long.parseLong(p.first("30000", "fl-msgs"));
         long tpWarm = Long.parseLong(p.first("100000", "fl-tp-warmup"));
-        String kind = p.first("fifo", "fl-kind");
-        if (!PerfCommand.KINDS.contains(kind)) {
-            throw new IllegalArgumentException("--fl-kind: unknown kind '" + kind + "' (want one of "
-                    + PerfCommand.KINDS + ")");
-        }
+        String kind = PerfCommand.parseKinds("fl-kind", p.first("fifo", "fl-kind")).get(0);
         for (int run = 1; run <= runs; run++) {
             List<MemberProcess> cl = null;
             try {
@@ -101,12 +100,12 @@ final class FlushTest {
     private void throughput(List<MemberProcess> cl, int run, String kind, int size, long msgs, long warm)
             throws Exception {
         if (warm > 0) {
-            p.tpRound(cl, 0, warm, size, kind, false);
+            tp.round(cl, 0, warm, size, kind, false);
             Thread.sleep(500);
         }
-        Map<String, Object> plain = p.tpRound(cl, 1, msgs, size, kind, false);
+        Map<String, Object> plain = tp.round(cl, 1, msgs, size, kind, false);
         Thread.sleep(500);
-        Map<String, Object> flushed = p.tpRound(cl, 2, msgs, size, kind, true);
+        Map<String, Object> flushed = tp.round(cl, 2, msgs, size, kind, true);
         double without = (Double) plain.get("msgs_per_s");
         double with = (Double) flushed.get("msgs_per_s");
         Map<String, Object> f = new LinkedHashMap<>();
