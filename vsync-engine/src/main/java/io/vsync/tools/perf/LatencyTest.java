@@ -63,11 +63,15 @@ final class LatencyTest {
                 }
                 cl.get(sender).cmd("LAT_GO " + rate + " " + size + " " + kind);
                 long to = 60_000L + 1000L * total / rate;
+                cl.get(sender).await("@WARMED", to);
+                long cpu0 = PerfCommand.clusterCpuNs(cl);
                 Map<String, String> snt = PerfCommand.kv(cl.get(sender).await("@LATSENT", to));
                 Map<String, String> d = PerfCommand.kv(cl.get(sender).await("@LATDONE", to));
                 for (MemberProcess c : cl) {
                     c.await("@LATRECV", to);
                 }
+                // CPU of the three members per measured message at this rate (from the end of the warm-up)
+                double cpuPerMsg = (PerfCommand.clusterCpuNs(cl) - cpu0) / 1e3 / count;
                 for (String variant : List.of("self", "ack")) {
                     Map<String, Object> f = new LinkedHashMap<>();
                     f.put("n", n);
@@ -84,6 +88,7 @@ final class LatencyTest {
                     f.put("sender", "m" + sender + (("m" + sender).equals(leader) ? "(leader)" : "(non-leader)"));
                     f.put("acker", "m" + acker);
                     f.put("achieved_rate", Double.parseDouble(snt.get("achieved_rate")));
+                    f.put("cpu_us_per_msg", cpuPerMsg);
                     p.result(name + " " + variant, f);
                 }
                 p.reportWarnings(cl);
@@ -99,7 +104,7 @@ final class LatencyTest {
         }
         for (String variant : List.of("self", "ack")) {
             p.median(name + " " + variant, "n=" + n + " msg=" + size + " rate=" + rate + " count=" + count,
-                    "p50_us", "p99_us", "p999_us");
+                    "p50_us", "p99_us", "p999_us", "cpu_us_per_msg");
         }
     }
 }

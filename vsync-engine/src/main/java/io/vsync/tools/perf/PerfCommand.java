@@ -470,6 +470,18 @@ public final class PerfCommand {
                 + (clean ? "" : " (some killed)"));
     }
 
+    /** The members' process CPU so far (all threads, GC included), summed, ns. */
+    static long clusterCpuNs(List<MemberProcess> cl) throws InterruptedException {
+        for (MemberProcess c : cl) {
+            c.cmd("CPU");
+        }
+        long sum = 0;
+        for (MemberProcess c : cl) {
+            sum += Long.parseLong(kv(c.await("@CPU", 10_000)).get("cpu_ns"));
+        }
+        return sum;
+    }
+
     /** Engine warnings/errors found in the member logs of one run. */
     void reportWarnings(List<MemberProcess> cl) {
         for (MemberProcess c : cl) {

@@ -365,6 +365,10 @@ final class PerfMember {
 
     private void runLatency(int total, int rate, int size, String kind) {
         try {
+            int warm;
+            synchronized (latLock) {
+                warm = latWarmup;
+            }
             long interval = 1_000_000_000L / rate;
             long start = System.nanoTime();
             long next = start;
@@ -372,6 +376,9 @@ final class PerfMember {
                 long d;
                 while ((d = next - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(d);
+                }
+                if (i == warm) {
+                    emit("@WARMED"); // the driver takes the members' CPU from here
                 }
                 multicast(kind, payload(size, T_LAT, idx, i, 0, System.nanoTime()));
                 next += interval;
@@ -468,6 +475,7 @@ final class PerfMember {
                     new Thread(() -> FlushProbe.run(group, idx, total, warm, rate, size,
                             p -> multicast(kind, p)), "fl-sender").start();
                 }
+                case "CPU" -> emit("@CPU cpu_ns=" + cpuNanos());
                 case "STATS" -> emit("@STATS " + group.stats() + " " + engine.stats());
                 case "QUIT" -> {
                     emit("@QUITTING t_us=" + epochMicros());

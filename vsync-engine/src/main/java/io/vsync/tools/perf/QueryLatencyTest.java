@@ -45,8 +45,12 @@ final class QueryLatencyTest {
                 int total = count + warm;
                 cl.get(asker).cmd("QRY_GO " + total + " " + warm + " " + rate + " " + size + " " + timeoutMs);
                 long to = 60_000L + timeoutMs + 1000L * total / rate;
+                cl.get(asker).await("@WARMED", to);
+                long cpu0 = PerfCommand.clusterCpuNs(cl);
                 Map<String, String> sent = PerfCommand.kv(cl.get(asker).await("@QRYSENT", to));
                 Map<String, String> d = PerfCommand.kv(cl.get(asker).await("@QRYDONE", to));
+                // CPU of the three members per measured query (request, three answers, three replies)
+                double cpuPerQuery = (PerfCommand.clusterCpuNs(cl) - cpu0) / 1e3 / count;
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("n", n);
                 f.put("quorum", "all");
@@ -62,6 +66,7 @@ final class QueryLatencyTest {
                 f.put("run", run);
                 f.put("asker", "m" + asker + "(non-leader)");
                 f.put("achieved_rate", Double.parseDouble(sent.get("achieved_rate")));
+                f.put("cpu_us_per_query", cpuPerQuery);
                 // every query complete with n OK replies to it, all computed at one point of the order
                 f.put("incomplete", Integer.parseInt(d.get("incomplete")));
                 f.put("wrong_replies", Integer.parseInt(d.get("wrong_replies")));
@@ -79,6 +84,6 @@ final class QueryLatencyTest {
             }
         }
         p.median(NAME, "n=" + n + " quorum=all request=" + size + " rate=" + rate + " count=" + count,
-                "p50_us", "p99_us", "p999_us");
+                "p50_us", "p99_us", "p999_us", "cpu_us_per_query");
     }
 }
