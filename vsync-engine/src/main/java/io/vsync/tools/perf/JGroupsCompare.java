@@ -20,15 +20,15 @@ import java.util.Map;
 final class JGroupsCompare {
 
     private final PerfCommand p;
+    private final Map<String, String> jgEnv = new LinkedHashMap<>();
+    /** The harness's MEDIAN lines, by test key. */
+    private final Map<String, String> jg = new LinkedHashMap<>();
+    private final Map<String, List<Double>> jgCpu = new LinkedHashMap<>();
+    private Path jgScript;
 
     JGroupsCompare(PerfCommand p) {
         this.p = p;
     }
-
-    private final Map<String, String> jgEnv = new LinkedHashMap<>();
-    private final Map<String, String> jg = new LinkedHashMap<>();
-    private final Map<String, List<Double>> jgCpu = new LinkedHashMap<>();
-    private Path jgScript;
 
     /** Copies the JGroups harness to a private folder and sets its knobs from our options. */
     boolean prepare() throws IOException {
