@@ -243,6 +243,10 @@ final class GroupHandle implements Group {
     }
 
     private void replay(StateTransfer transfer, byte[] state, SafeHistory history) {
+        // A checkpoint taken before any new safeSend is delivered covers exactly the replayed
+        // history: every view up to the log's last, none of the new line of views (ids above it).
+        deliveredSafeView = history.lastViewId() + 1;
+        deliveredSafeCount = 0;
         if (state != null) {
             try {
                 transfer.read(new java.io.ByteArrayInputStream(state));

@@ -115,6 +115,10 @@ public final class NioVsyncEngine implements VsyncEngine {
     }
 
     private void onTick(long now) {
+        for (SafeLogWriter writer : safeLogs.values()) {
+            // With fsync=interval, what was written while traffic stopped is still forced in time.
+            writer.commit(now);
+        }
         lastArrival.forEach(node::onHeard);
         node.onTick(now);
         for (GroupHandle group : groups.values()) {
