@@ -202,11 +202,6 @@ public final class SafeLogWriter implements AutoCloseable {
         }
     }
 
-    /** Bytes in the segments still on disk (what {@link #checkpoint} keeps bounded). */
-    public int segmentCount() {
-        return segmentMaxView.size();
-    }
-
     @Override
     public void close() {
         try {

@@ -235,10 +235,13 @@ final class GroupHandle implements Group {
             LOG.log(System.Logger.Level.INFO, "group {0}: replaying {1} safeSend messages from {2}{3}", name,
                     history.messages().size(), dir.path(), state != null ? " after a checkpoint" : "");
         }
-        delivery.execute(() -> replay(transfer, state, history));
-        engine.submit(() -> {
-            engine.openSafeLog(name, dir, contents);
-            engine.node().join(ProtocolLoop.nowMs(), name, history.lastViewId());
+        // The join starts once the replay is over: when join() returns, the handlers have seen it all.
+        delivery.execute(() -> {
+            replay(transfer, state, history);
+            engine.submit(() -> {
+                engine.openSafeLog(name, dir, contents);
+                engine.node().join(ProtocolLoop.nowMs(), name, history.lastViewId());
+            });
         });
     }
 
