@@ -95,6 +95,20 @@ final class GroupKeys {
         return info == null ? null : info.members;
     }
 
+    /** Per group, the newest view whose key is held: the current key epoch (a view id, not secret). */
+    synchronized Map<String, Long> keyEpochs() {
+        Map<String, Long> epochs = new HashMap<>();
+        for (Map.Entry<String, GroupViews> e : groups.entrySet()) {
+            for (Map.Entry<Long, ViewInfo> v : e.getValue().views.descendingMap().entrySet()) {
+                if (v.getValue().key != null) {
+                    epochs.put(e.getKey(), v.getKey());
+                    break;
+                }
+            }
+        }
+        return epochs;
+    }
+
     /** Changes whenever a view is forgotten: caches of keys derived from view keys must be dropped then. */
     long generation() {
         return generation;

@@ -1,6 +1,7 @@
 package io.vsync.security;
 
 import io.vsync.api.MemberId;
+import io.vsync.api.SecurityStatus;
 import io.vsync.codec.FrameCodec;
 import io.vsync.codec.MalformedFrameException;
 import io.vsync.message.Commit;
@@ -230,6 +231,15 @@ public final class SecureTransport implements Transport {
     /** This layer's own counters. */
     public SecurityStats securityStats() {
         return stats.snapshot();
+    }
+
+    /** Mode, counters by reason and key epochs, as the engine publishes them; nothing secret. */
+    public SecurityStatus securityStatus() {
+        SecurityStats s = stats.snapshot();
+        return new SecurityStatus(SecurityStatus.Mode.SHARED_SECRET, s.handshakesCompleted(), s.handshakesRefused(),
+                s.refusedByPeers(), s.unauthenticatedFrames(), s.replayedFrames(), s.undecryptableFrames(),
+                s.malformedEnvelopes(), s.droppedWaiting(), s.viewKeysCreated(), s.viewKeysReceived(),
+                s.keyRequestsRefused(), groupKeys.keyEpochs());
     }
 
     @Override
