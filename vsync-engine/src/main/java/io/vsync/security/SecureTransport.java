@@ -683,12 +683,12 @@ public final class SecureTransport implements Transport {
 
     private void onLink(String from, RxPeer peer, RxSession session, long seq, byte[] p, long now)
             throws Bin.BadEnvelope {
-        // Opened in a copy: the payload may still be someone else's (an in-memory inner transport).
+        // Opened into the reused buffer, never in place: the payload may still be someone else's
+        // (an in-memory inner transport), and the JDK copies overlapping input anyway.
         byte[] b = scratch(p.length);
-        System.arraycopy(p, 0, b, 0, p.length);
         int plain;
         try {
-            plain = session.cipher.openLink(seq, b, SEALED_HEADER, SEALED_HEADER, p.length - SEALED_HEADER);
+            plain = session.cipher.openLink(seq, p, SEALED_HEADER, SEALED_HEADER, p.length - SEALED_HEADER, b);
         } catch (AEADBadTagException e) {
             badTag(from);
             return;
@@ -716,10 +716,14 @@ public final class SecureTransport implements Transport {
         if (!fresh(from, peer, session, seq)) {
             return;
         }
-        // Kept as is (a copy: the payload is not ours to hold) and opened when delivered.
-        byte[] frame = Arrays.copyOf(p, p.length);
-        deliverInOrder(from, peer, new InItem(null, group, viewId, seq, frame, labelEnd, sealedLength, session.cipher,
-                now + WAIT_LIMIT_NANOS));
+        InItem item = new InItem(null, group, viewId, seq, p, labelEnd, sealedLength, session.cipher,
+                now + WAIT_LIMIT_NANOS);
+        if (peer.waiting.isEmpty() && deliver(from, item, false)) {
+            return;
+        }
+        // Kept (a copy: the payload is not ours to hold) and opened when its key is here.
+        deliverInOrder(from, peer, new InItem(null, group, viewId, seq, Arrays.copyOf(p, p.length), labelEnd,
+                sealedLength, session.cipher, now + WAIT_LIMIT_NANOS));
     }
 
     /** A GROUP frame under K_gv only: its one tag authenticates both the link and the view key. */
@@ -733,10 +737,9 @@ public final class SecureTransport implements Transport {
             throw new Bin.BadEnvelope("group ciphertext too short");
         }
         byte[] b = scratch(p.length);
-        System.arraycopy(p, 0, b, 0, p.length);
         int plain;
         try {
-            plain = session.cipher.openGroup(group, viewId, seq, b, labelEnd, labelEnd, sealedLength);
+            plain = session.cipher.openGroup(group, viewId, seq, p, labelEnd, labelEnd, sealedLength, b);
         } catch (AEADBadTagException e) {
             badTag(from);
             return;
@@ -871,11 +874,10 @@ public final class SecureTransport implements Transport {
             return false;
         }
         byte[] b = scratch(item.frame.length);
-        System.arraycopy(item.frame, 0, b, 0, item.frame.length);
         int plain;
         try {
-            plain = item.cipher.openGroup(item.group, item.viewId, item.seq, b, item.labelEnd, item.labelEnd,
-                    item.sealedLength);
+            plain = item.cipher.openGroup(item.group, item.viewId, item.seq, item.frame, item.labelEnd, item.labelEnd,
+                    item.sealedLength, b);
         } catch (AEADBadTagException e) {
             stats.undecryptable.increment();
             log.log(Level.WARNING, "bad-group-tag", from, "dropped traffic of view {0} of group {1} from {2}: it does "
@@ -942,9 +944,9 @@ public final class SecureTransport implements Transport {
             long viewId = r.i64();
             int labelEnd = r.position();
             int sealed = r.remaining() - (type == GROUP ? Crypto.TAG_BYTES : 0);
-            byte[] b = envelope.clone();
-            int plain = new SessionCipher(linkKey, groupKeys).openGroup(group, viewId, seq, b, labelEnd, labelEnd,
-                    sealed);
+            byte[] b = new byte[envelope.length];
+            int plain = new SessionCipher(linkKey, groupKeys).openGroup(group, viewId, seq, envelope, labelEnd,
+                    labelEnd, sealed, b);
             return plain < 0 ? null : codec.decodeBody(ByteBuffer.wrap(b, labelEnd, plain));
         } catch (Bin.BadEnvelope | GeneralSecurityException | MalformedFrameException | RuntimeException e) {
             return null;

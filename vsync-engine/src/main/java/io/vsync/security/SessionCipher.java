@@ -69,12 +69,17 @@ final class SessionCipher {
      * {@code frame[0..aadEnd)} authenticated.
      */
     void sealLink(long seq, byte[] frame, int aadEnd, int from, int length) {
-        seal(link, linkKey, seq, frame, aadEnd, from, length);
+        seal(link, linkKey, seq, frame, aadEnd, frame, from, length, from);
     }
 
-    /** Opens in place; returns the plaintext length. */
-    int openLink(long seq, byte[] frame, int aadEnd, int from, int lengthWithTag) throws AEADBadTagException {
-        return open(link, linkKey, seq, frame, aadEnd, from, lengthWithTag);
+    /**
+     * Opens {@code frame[from..from+lengthWithTag)} into {@code out} at the same offset
+     * ({@code frame[0..aadEnd)} authenticated); returns the plaintext length. A separate output
+     * spares the JDK's copy of overlapping input.
+     */
+    int openLink(long seq, byte[] frame, int aadEnd, int from, int lengthWithTag, byte[] out)
+            throws AEADBadTagException {
+        return open(link, linkKey, seq, frame, aadEnd, from, lengthWithTag, out);
     }
 
     /** Appends a GMAC under K_link of {@code frame[0..end)} at {@code end}: the link tag of a two-tag GROUP frame. */
@@ -106,12 +111,15 @@ final class SessionCipher {
         return groupCipher(group, viewId);
     }
 
-    /** Encrypts in place under K_gv; false (nothing done) without the view key. */
-    boolean sealGroup(String group, long viewId, long seq, byte[] frame, int aadEnd, int from, int length) {
+    /**
+     * Encrypts {@code body[off..off+len)} under K_gv into {@code frame} at {@code aadEnd}, tag
+     * appended, {@code frame[0..aadEnd)} authenticated; false (nothing done) without the view key.
+     */
+    boolean sealGroup(String group, long viewId, long seq, byte[] frame, int aadEnd, byte[] body, int off, int len) {
         if (!groupCipher(group, viewId)) {
             return false;
         }
-        seal(lastCipher, lastKey, seq, frame, aadEnd, from, length);
+        seal(lastCipher, lastKey, seq, frame, aadEnd, body, off, len, aadEnd);
         return true;
     }
 
@@ -120,12 +128,12 @@ final class SessionCipher {
      *
      * @return the plaintext length, or -1 without the view key
      */
-    int openGroup(String group, long viewId, long seq, byte[] frame, int aadEnd, int from, int lengthWithTag)
-            throws AEADBadTagException {
+    int openGroup(String group, long viewId, long seq, byte[] frame, int aadEnd, int from, int lengthWithTag,
+                  byte[] out) throws AEADBadTagException {
         if (!groupCipher(group, viewId)) {
             return -1;
         }
-        return open(lastCipher, lastKey, seq, frame, aadEnd, from, lengthWithTag);
+        return open(lastCipher, lastKey, seq, frame, aadEnd, from, lengthWithTag, out);
     }
 
     /** Selects K_gv of the view into the one-entry cache; false without the view key. */
@@ -168,22 +176,23 @@ final class SessionCipher {
         return true;
     }
 
-    private static void seal(Cipher c, SecretKeySpec key, long seq, byte[] frame, int aadEnd, int from, int length) {
+    private static void seal(Cipher c, SecretKeySpec key, long seq, byte[] frame, int aadEnd, byte[] in, int inOff,
+                             int length, int outOff) {
         try {
             c.init(Cipher.ENCRYPT_MODE, key, nonce(seq));
             c.updateAAD(frame, 0, aadEnd);
-            c.doFinal(frame, from, length, frame, from);
+            c.doFinal(in, inOff, length, frame, outOff);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed", e);
         }
     }
 
     private static int open(Cipher c, SecretKeySpec key, long seq, byte[] frame, int aadEnd, int from,
-                            int lengthWithTag) throws AEADBadTagException {
+                            int lengthWithTag, byte[] out) throws AEADBadTagException {
         try {
             c.init(Cipher.DECRYPT_MODE, key, nonce(seq));
             c.updateAAD(frame, 0, aadEnd);
-            return c.doFinal(frame, from, lengthWithTag, frame, from);
+            return c.doFinal(frame, from, lengthWithTag, out, from);
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {

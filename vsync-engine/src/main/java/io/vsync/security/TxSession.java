@@ -195,7 +195,7 @@ final class TxSession {
 
     /**
      * Seals and sends one link message: {@code kind ‖ bytes} under K_link (kind -1: the bytes
-     * bring their own). One copy into the envelope, encrypted in place.
+     * bring their own). One copy into the envelope, encrypted in place (link frames are the small ones).
      */
     void writeLink(int kind, byte[] bytes, int off, int len) {
         long n = ++seq;
@@ -225,8 +225,7 @@ final class TxSession {
         byte[] frame = new byte[sealedEnd + (direct ? 0 : Crypto.TAG_BYTES)];
         Wire.sealedHeader(frame, direct ? Wire.GROUP_DIRECT : Wire.GROUP, sid, n);
         Wire.i64(frame, Wire.string(frame, Wire.SEALED_HEADER, groupUtf8), viewId);
-        System.arraycopy(body, off, frame, labelEnd, len);
-        if (!cipher.sealGroup(group, viewId, n, frame, labelEnd, labelEnd, len)) {
+        if (!cipher.sealGroup(group, viewId, n, frame, labelEnd, body, off, len)) {
             stats.droppedWaiting.increment(); // its view was forgotten a moment ago: too old to matter
             return;
         }
