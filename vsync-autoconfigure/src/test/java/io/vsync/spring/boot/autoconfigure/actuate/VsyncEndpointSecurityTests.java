@@ -1,6 +1,6 @@
 package io.vsync.spring.boot.autoconfigure.actuate;
 
-import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.vsync.api.Group;
 import io.vsync.api.SecurityStatus;
+import io.vsync.api.VsyncEngine;
 import io.vsync.runtime.NioVsyncEngine;
 import io.vsync.security.SecurityConfig;
 
@@ -24,9 +25,16 @@ class VsyncEndpointSecurityTests {
 
     private static final String SECRET = "endpoint-test-secret-0123456789-abcdefghijklmnop";
 
+    private static VsyncEngine secured(String name, int port, List<String> seeds) {
+        VsyncEngine engine = NioVsyncEngine.builder().nodeName(name).bind("127.0.0.1", port).seeds(seeds)
+            .security(SecurityConfig.clusterSecret(SECRET)).build();
+        engine.start();
+        return engine;
+    }
+
     @Test
     void aSecuredEnginesEndpointShowsSharedSecretModeAndKeyEpochButNoSecret() throws Exception {
-        List<String> logged = new ArrayList<>();
+        List<String> logged = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
@@ -43,15 +51,21 @@ class VsyncEndpointSecurityTests {
         };
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
-        int port = 28700 + (int) (ProcessHandle.current().pid() % 90);
-        String address = "127.0.0.1:" + port;
-        try (NioVsyncEngine engine = NioVsyncEngine.builder().nodeName("secured").bind("127.0.0.1", port).seeds(address)
-            .security(SecurityConfig.clusterSecret(SECRET)).build()) {
-            engine.start();
+        int port = 28700 + 2 * (int) (ProcessHandle.current().pid() % 45);
+        List<String> seeds = List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1));
+        try (VsyncEngine engine = secured("a", port, seeds); VsyncEngine other = secured("b", port + 1, seeds)) {
             Group group = engine.group("accounts");
-            group.joinAsync().get(30, TimeUnit.SECONDS);
+            Group peer = other.group("accounts");
+            group.joinAsync();
+            peer.joinAsync().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((group.view() == null || group.view().size() < 2
+                    || !engine.securityStatus().keyEpochs().containsKey("accounts")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             SecurityStatus status = engine.securityStatus();
             assertThat(status.mode()).isEqualTo(SecurityStatus.Mode.SHARED_SECRET);
+            assertThat(status.handshakesCompleted()).isPositive();
             assertThat(status.keyEpochs()).containsEntry("accounts", group.view().id());
 
             String body = JsonMapper.builder().build().writeValueAsString(new VsyncEndpoint(engine, null).vsync());
