@@ -750,6 +750,11 @@ public final class SecureTransport implements Transport {
             stats.unauthenticated.increment();
             log.log(Level.WARNING, "direct-no-key", from, "dropped group traffic of view {0} of group {1} from {2} "
                     + "sealed with a view key this engine does not hold", viewId, group, from);
+            if (groupKeys.members(group, viewId) != null) {
+                // A view this engine saw committed: its grant was lost with a connection. Ask, so
+                // the engine's retransmissions open; labels of views never seen ask nothing.
+                views.requestKey(group, viewId, from);
+            }
             return;
         }
         if (!fresh(from, peer, session, seq)) {
