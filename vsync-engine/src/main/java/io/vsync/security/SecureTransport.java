@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -47,11 +46,12 @@ import javax.crypto.AEADBadTagException;
  * The session key is HKDF of the X25519 result, salted by the cluster secret, bound to both
  * nonces and addresses. Frames of a session carry a sequence number inside the AES-GCM tag;
  * a receiver takes only numbers above the last it took, so a replay on the same or a new
- * connection is dropped. {@link Data} and {@link OrderToken} are additionally sealed with
- * AES-GCM under the key of their view (per sender, via HKDF), which the view's leader
- * (members[0] of the Commit's decision) generates and sends to each member wrapped under an
- * X25519-derived pairwise key. Everything rides inside ordinary {@link Data} frames of a
- * reserved group name, so any inner transport carries it unchanged.
+ * connection is dropped. {@link Data} and {@link OrderToken} are sealed instead under a key
+ * bound to both the session and their view's key ({@link SessionCipher}), which the view's
+ * leader (members[0] of the Commit's decision) generates and sends to each member wrapped under
+ * an X25519-derived pairwise key ({@link ViewKeys}): one AES-GCM operation per frame and peer.
+ * Everything rides inside ordinary {@link Data} frames of a reserved group name, so any inner
+ * transport carries it unchanged.
  *
  * <p>Frames that fail are dropped, counted ({@link #securityStats()}, and in
  * {@link TransportStats#malformedFrames()}) and logged at most every ten seconds per peer and
@@ -88,15 +88,9 @@ public final class SecureTransport implements Transport {
     static final int REASON_AUTH = 1;
     static final int REASON_ADDRESS = 2;
 
-    private static final int NONCE_BYTES = Wire.NONCE_BYTES;
-    private static final int SID_BYTES = Wire.SID_BYTES;
-    private static final int HEADER = Wire.HEADER;
     private static final int SEALED_HEADER = Wire.SEALED_HEADER;
 
-    private static final long REFUSED_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long WAIT_LIMIT_NANOS = TxSession.WAIT_LIMIT_NANOS;
-    private static final long RESET_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final int MAX_OFFERS_PER_SECOND = 20;
     private static final int MAX_WAITING_FRAMES = TxSession.MAX_WAITING_FRAMES;
     private static final long MAX_WAITING_BYTES = TxSession.MAX_WAITING_BYTES;
     private static final long HOUSEKEEPING_MILLIS = 50;
@@ -111,6 +105,7 @@ public final class SecureTransport implements Transport {
     private final RateLimitedLog log = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
     private final SecurityCounters stats = new SecurityCounters();
     private final ViewKeys views;
+    private final Handshake handshake;
     private final Map<String, TxSession> tx = new ConcurrentHashMap<>();
     /** Receiving state; every field below and every RxPeer is guarded by {@code rxLock}. */
     private final Object rxLock = new Object();
@@ -140,6 +135,7 @@ public final class SecureTransport implements Transport {
         this.keys = new ClusterKeys(security);
         this.ownPublic = keys.publicKey();
         this.views = new ViewKeys(this, groupKeys, keys, stats, log, random);
+        this.handshake = new Handshake(this, keys, groupKeys, stats, log, random);
         this.inner = innerFactory.apply(config.withMaxFrameLength(config.maxFrameLength() + ENVELOPE_OVERHEAD),
                 new InnerListener());
     }
@@ -258,8 +254,16 @@ public final class SecureTransport implements Transport {
 
     // ================================================================== sending
 
+    TxSession existingSession(String to) {
+        return tx.get(to);
+    }
+
     TxSession session(String to) {
         return tx.computeIfAbsent(to, peer -> new TxSession(this, stats, log, random, peer));
+    }
+
+    Handshake handshake() {
+        return handshake;
     }
 
     ViewKeys views() {
@@ -283,24 +287,6 @@ public final class SecureTransport implements Transport {
         } catch (IllegalStateException e) { // closed underneath us
             stats.droppedWaiting.increment();
         }
-    }
-
-    /** An OFFER for a session to {@code peer}, MAC'd. */
-    byte[] offerEnvelope(String peer, byte[] offerNonce) {
-        Bin.Writer w = new Bin.Writer(128).u8(MAGIC).u8(VERSION).u8(OFFER).string(localAddress).string(peer)
-                .bytes(ownPublic).bytes(offerNonce);
-        return withMac(w);
-    }
-
-    private byte[] withMac(Bin.Writer w) {
-        byte[] mac = keys.mac(w.array(), 0, w.position());
-        return w.bytes(mac).toBytes();
-    }
-
-    private byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
     }
 
     /** Runs every {@value #HOUSEKEEPING_MILLIS} ms: handshake retries, expiry, key requests. */
@@ -333,45 +319,6 @@ public final class SecureTransport implements Transport {
     }
 
     // ================================================================== receiving
-
-    /** Receiving state of one peer: its current session, a newer one not yet used, what waits for a key. */
-    private static final class RxPeer {
-        RxSession established;
-        RxSession pending;
-        final ArrayDeque<InItem> waiting = new ArrayDeque<>();
-        long waitingBytes;
-        long offerWindowStart;
-        int offersInWindow;
-        long lastResetSent = Long.MIN_VALUE / 2;
-    }
-
-    private static final class RxSession {
-        final long sid;
-        final SessionCipher cipher;
-        final byte[] peerPublic;
-        final ReplayGuard replay = new ReplayGuard();
-
-        RxSession(long sid, SessionCipher cipher, byte[] peerPublic) {
-            this.sid = sid;
-            this.cipher = cipher;
-            this.peerPublic = peerPublic;
-        }
-    }
-
-    /**
-     * A received message kept back to keep its sender's order: ready, or an authentic GROUP frame
-     * (its link tag checked) whose view key is not here yet, with where its ciphertext lies.
-     */
-    private record InItem(ProtocolMessage ready, String group, long viewId, long seq, byte[] frame, int labelEnd,
-                          int sealedLength, SessionCipher cipher, long deadline) {
-        static InItem ready(ProtocolMessage m, long deadline) {
-            return new InItem(m, null, 0, 0, null, 0, 0, null, deadline);
-        }
-
-        int size() {
-            return frame == null ? 64 : frame.length;
-        }
-    }
 
     private final class InnerListener implements TransportListener {
         @Override
@@ -445,181 +392,17 @@ public final class SecureTransport implements Transport {
         }
         int type = r.u8();
         switch (type) {
-            case OFFER -> onOffer(from, p, r, now);
-            case ACCEPT -> onAccept(from, p, r);
-            case REJECT -> onReject(from, p, r, now);
-            case RESET -> onReset(from, p, r);
+            case OFFER -> handshake.onOffer(from, p, r, now);
+            case ACCEPT -> handshake.onAccept(from, p, r);
+            case REJECT -> handshake.onReject(from, p, r, now);
+            case RESET -> handshake.onReset(from, p, r);
             case LINK, GROUP, GROUP_DIRECT -> onSealed(from, type, p, r, now);
             default -> throw new Bin.BadEnvelope("unknown envelope type " + type);
         }
     }
 
-    private RxPeer rxPeer(String from) {
+    RxPeer rxPeer(String from) {
         return rx.computeIfAbsent(from, a -> new RxPeer());
-    }
-
-    private void onOffer(String from, byte[] p, Bin.Reader r, long now) throws Bin.BadEnvelope {
-        String claimed = r.string("offerer");
-        String to = r.string("addressee");
-        byte[] peerPublic = r.bytes(Crypto.PUBLIC_KEY_BYTES, "public key");
-        byte[] offerNonce = r.bytes(NONCE_BYTES, "nonce");
-        int macAt = r.position();
-        r.skip(Crypto.MAC_BYTES, "mac");
-        r.expectEnd();
-        if (!keys.macOk(p, macAt)) {
-            stats.handshakesRefused.increment();
-            log.log(Level.WARNING, "refused", from, "refused a handshake from {0}: it is not authenticated with "
-                    + "this cluster's secret (that peer has a different vsync cluster secret)", from);
-            sendReject(from, offerNonce, REASON_AUTH);
-            return;
-        }
-        if (!claimed.equals(from) || !to.equals(localAddress)) {
-            stats.handshakesRefused.increment();
-            log.log(Level.WARNING, "misaddressed", from, "refused a handshake that arrived from {0} but names {1} "
-                    + "as sender and {2} as addressee (this engine is {3}): replayed or misconfigured address",
-                    from, claimed, to, localAddress);
-            sendReject(from, offerNonce, REASON_ADDRESS);
-            return;
-        }
-        RxPeer peer = rxPeer(from);
-        if (now - peer.offerWindowStart > TimeUnit.SECONDS.toNanos(1)) {
-            peer.offerWindowStart = now;
-            peer.offersInWindow = 0;
-        }
-        if (++peer.offersInWindow > MAX_OFFERS_PER_SECOND) {
-            log.log(Level.WARNING, "offer-flood", from, "ignoring handshakes from {0}: more than {1} a second",
-                    from, MAX_OFFERS_PER_SECOND);
-            return;
-        }
-        byte[] acceptNonce = randomBytes(NONCE_BYTES);
-        byte[] sessionKey;
-        try {
-            sessionKey = keys.linkKey(keys.prk(peerPublic), from, localAddress, peerPublic, ownPublic, offerNonce,
-                    acceptNonce);
-        } catch (GeneralSecurityException e) {
-            stats.handshakesRefused.increment();
-            log.log(Level.WARNING, "bad-key", from, "refused a handshake from {0}: unusable public key", from);
-            return;
-        }
-        peer.pending = new RxSession(sidOf(acceptNonce), new SessionCipher(sessionKey, groupKeys), peerPublic);
-        Crypto.wipe(sessionKey);
-        Bin.Writer w = new Bin.Writer(160).u8(MAGIC).u8(VERSION).u8(ACCEPT).string(localAddress).string(from)
-                .bytes(ownPublic).bytes(offerNonce).bytes(acceptNonce);
-        innerSend(from, withMac(w));
-    }
-
-    private static long sidOf(byte[] acceptNonce) {
-        long v = 0;
-        for (int i = 0; i < SID_BYTES; i++) {
-            v = (v << 8) | (acceptNonce[i] & 0xFF);
-        }
-        return v;
-    }
-
-    private void sendReject(String to, byte[] offerNonce, int reason) {
-        RxPeer peer = rxPeer(to);
-        long now = System.nanoTime();
-        if (now - peer.lastResetSent < RESET_INTERVAL_NANOS) {
-            return;
-        }
-        peer.lastResetSent = now;
-        Bin.Writer w = new Bin.Writer(96).u8(MAGIC).u8(VERSION).u8(REJECT).string(localAddress).string(to)
-                .bytes(offerNonce).u8(reason);
-        innerSend(to, withMac(w));
-    }
-
-    private void onAccept(String from, byte[] p, Bin.Reader r) throws Bin.BadEnvelope {
-        String claimed = r.string("accepter");
-        String to = r.string("addressee");
-        byte[] peerPublic = r.bytes(Crypto.PUBLIC_KEY_BYTES, "public key");
-        byte[] offerNonce = r.bytes(NONCE_BYTES, "offer nonce");
-        byte[] acceptNonce = r.bytes(NONCE_BYTES, "accept nonce");
-        int macAt = r.position();
-        r.skip(Crypto.MAC_BYTES, "mac");
-        r.expectEnd();
-        if (!keys.macOk(p, macAt)) {
-            stats.unauthenticated.increment();
-            log.log(Level.WARNING, "bad-accept", from, "dropped a handshake answer from {0}: not authenticated "
-                    + "with this cluster's secret", from);
-            return;
-        }
-        TxSession s = tx.get(from);
-        if (s == null || !claimed.equals(from) || !to.equals(localAddress)) {
-            stats.unauthenticated.increment();
-            return;
-        }
-        synchronized (s) {
-            if (s.established || s.offerNonce == null || !Arrays.equals(s.offerNonce, offerNonce)) {
-                return; // an answer to an offer we no longer wait for (we offered again meanwhile)
-            }
-            byte[] sessionKey;
-            try {
-                sessionKey = keys.linkKey(keys.prk(peerPublic), localAddress, from, ownPublic, peerPublic, offerNonce,
-                        acceptNonce);
-            } catch (GeneralSecurityException e) {
-                stats.unauthenticated.increment();
-                return;
-            }
-            stats.handshakesCompleted.increment();
-            s.establish(new SessionCipher(sessionKey, groupKeys), Arrays.copyOf(acceptNonce, SID_BYTES), peerPublic);
-            Crypto.wipe(sessionKey);
-        }
-    }
-
-    private void onReject(String from, byte[] p, Bin.Reader r, long now) throws Bin.BadEnvelope {
-        r.string("rejecter");
-        r.string("addressee");
-        byte[] offerNonce = r.bytes(NONCE_BYTES, "offer nonce");
-        int reason = r.u8();
-        int macAt = r.position();
-        r.skip(Crypto.MAC_BYTES, "mac");
-        r.expectEnd();
-        TxSession s = tx.get(from);
-        if (s == null) {
-            return;
-        }
-        synchronized (s) {
-            if (s.established || s.offerNonce == null || !Arrays.equals(s.offerNonce, offerNonce)) {
-                return; // not about our current offer: stale, or forged by someone who saw none
-            }
-            stats.refusedByPeers.increment();
-            s.offerNonce = null;
-            s.refusedUntil = now + REFUSED_RETRY_NANOS;
-            s.clear();
-            if (keys.macOk(p, macAt)) {
-                log.log(Level.ERROR, "refused-by", from, "peer {0} refused our handshake: {1}", from,
-                        reason == REASON_ADDRESS ? "it is not the engine at that address, or it knows this engine "
-                                + "under another address (check the advertised addresses)" : "reason " + reason);
-            } else {
-                log.log(Level.ERROR, "refused-by", from, "peer {0} refused our handshake: it does not share this "
-                        + "cluster's secret (its refusal is not authenticated with ours either); check that "
-                        + "vsync.security.cluster-secret is the same on both", from);
-            }
-        }
-    }
-
-    private void onReset(String from, byte[] p, Bin.Reader r) throws Bin.BadEnvelope {
-        String claimed = r.string("sender");
-        String to = r.string("addressee");
-        byte[] sid = r.bytes(SID_BYTES, "session id");
-        int macAt = r.position();
-        r.skip(Crypto.MAC_BYTES, "mac");
-        r.expectEnd();
-        if (!keys.macOk(p, macAt) || !claimed.equals(from) || !to.equals(localAddress)) {
-            stats.unauthenticated.increment();
-            return;
-        }
-        TxSession s = tx.get(from);
-        if (s == null) {
-            return;
-        }
-        synchronized (s) {
-            if (s.established && Arrays.equals(s.sid, sid)) {
-                LOG.log(Level.DEBUG, "peer {0} no longer knows our session (it restarted?): new handshake", from);
-                s.reset();
-                s.offer(System.nanoTime());
-            }
-        }
     }
 
     private void onSealed(String from, int type, byte[] p, Bin.Reader r, long now) throws Bin.BadEnvelope {
@@ -641,7 +424,7 @@ public final class SecureTransport implements Transport {
             stats.unauthenticated.increment();
             log.log(Level.WARNING, "no-session", from, "dropped a frame from {0} of a session this engine does not "
                     + "hold (a replay, or the peer talks to an earlier incarnation of this engine)", from);
-            sendReset(from, p, now);
+            handshake.sendReset(from, p, now);
             return;
         }
         switch (type) {
@@ -789,17 +572,6 @@ public final class SecureTransport implements Transport {
         return m;
     }
 
-    private void sendReset(String to, byte[] p, long now) {
-        RxPeer peer = rxPeer(to);
-        if (now - peer.lastResetSent < RESET_INTERVAL_NANOS) {
-            return;
-        }
-        peer.lastResetSent = now;
-        Bin.Writer w = new Bin.Writer(96).u8(MAGIC).u8(VERSION).u8(RESET).string(localAddress).string(to)
-                .bytes(p, HEADER, SID_BYTES);
-        innerSend(to, withMac(w));
-    }
-
     private void onLinkPlain(String from, RxPeer peer, RxSession session, byte[] b, int off, int end, long now)
             throws Bin.BadEnvelope {
         if (end <= off) {
@@ -853,8 +625,8 @@ public final class SecureTransport implements Transport {
         }
         peer.waiting.add(item);
         peer.waitingBytes += item.size();
-        if (item.ready == null) {
-            views.requestKey(item.group, item.viewId, from);
+        if (item.ready() == null) {
+            views.requestKey(item.group(), item.viewId(), from);
         }
     }
 
@@ -864,32 +636,32 @@ public final class SecureTransport implements Transport {
      * @return false when it must wait for its view key (and {@code force} is false)
      */
     private boolean deliver(String from, InItem item, boolean force) {
-        if (item.ready != null) {
-            listener.onMessage(from, item.ready);
+        if (item.ready() != null) {
+            listener.onMessage(from, item.ready());
             return true;
         }
-        if (!item.cipher.hasGroupKey(item.group, item.viewId)) {
+        if (!item.cipher().hasGroupKey(item.group(), item.viewId())) {
             if (force) {
                 stats.droppedWaiting.increment();
                 log.log(Level.INFO, "no-key", from, "dropped traffic of view {0} of group {1} from {2}: its key never "
-                        + "arrived", item.viewId, item.group, from);
+                        + "arrived", item.viewId(), item.group(), from);
                 return true;
             }
-            views.requestKey(item.group, item.viewId, from);
+            views.requestKey(item.group(), item.viewId(), from);
             return false;
         }
-        byte[] b = scratch(item.frame.length);
+        byte[] b = scratch(item.frame().length);
         int plain;
         try {
-            plain = item.cipher.openGroup(item.group, item.viewId, item.seq, item.frame, item.labelEnd, item.labelEnd,
-                    item.sealedLength, b);
+            plain = item.cipher().openGroup(item.group(), item.viewId(), item.seq(), item.frame(), item.labelEnd(), item.labelEnd(),
+                    item.sealedLength(), b);
         } catch (AEADBadTagException e) {
             stats.undecryptable.increment();
             log.log(Level.WARNING, "bad-group-tag", from, "dropped traffic of view {0} of group {1} from {2}: it does "
-                    + "not open with that view's key", item.viewId, item.group, from);
+                    + "not open with that view's key", item.viewId(), item.group(), from);
             return true;
         }
-        ProtocolMessage m = groupMessage(from, item.group, item.viewId, b, item.labelEnd, plain);
+        ProtocolMessage m = groupMessage(from, item.group(), item.viewId(), b, item.labelEnd(), plain);
         if (m != null) {
             listener.onMessage(from, m);
         }
@@ -899,7 +671,7 @@ public final class SecureTransport implements Transport {
     private void drain(String from, RxPeer peer, long now) {
         while (!peer.waiting.isEmpty()) {
             InItem head = peer.waiting.peek();
-            boolean expired = now - head.deadline > 0;
+            boolean expired = now - head.deadline() > 0;
             if (!deliver(from, head, expired)) {
                 return;
             }
@@ -919,7 +691,7 @@ public final class SecureTransport implements Transport {
     private void expireWaiting(long now) {
         for (Map.Entry<String, RxPeer> e : rx.entrySet()) {
             RxPeer peer = e.getValue();
-            if (!peer.waiting.isEmpty() && now - peer.waiting.peek().deadline > 0) {
+            if (!peer.waiting.isEmpty() && now - peer.waiting.peek().deadline() > 0) {
                 drain(e.getKey(), peer, now);
             }
         }

@@ -156,7 +156,7 @@ final class TxSession {
         offerNonce = new byte[Wire.NONCE_BYTES];
         random.nextBytes(offerNonce);
         offeredAt = now;
-        owner.innerSend(peer, owner.offerEnvelope(peer, offerNonce));
+        owner.innerSend(peer, owner.handshake().offerEnvelope(peer, offerNonce));
     }
 
     void establish(SessionCipher sessionCipher, byte[] sessionId, byte[] peerKey) {
