@@ -42,6 +42,14 @@ public interface VsyncEngine extends AutoCloseable {
 
     EngineStats stats();
 
+    /**
+     * Cluster security's mode and counters (docs/security.md); {@link SecurityStatus#off()}
+     * when the engine runs without security. Contains nothing secret.
+     */
+    default SecurityStatus securityStatus() {
+        return SecurityStatus.off();
+    }
+
     /** Leaves every joined group gracefully, then stops. Idempotent. */
     @Override
     void close();

@@ -3,6 +3,7 @@ package io.vsync.runtime;
 import io.vsync.api.DeliveryKind;
 import io.vsync.api.EngineStats;
 import io.vsync.api.Group;
+import io.vsync.api.SecurityStatus;
 import io.vsync.api.GroupStatus;
 import io.vsync.api.HistoryListener;
 import io.vsync.api.MetricsListener;
@@ -274,6 +275,12 @@ public final class NioVsyncEngine implements VsyncEngine {
         long protocolDrops = node == null ? 0 : node.droppedFrames();
         return new EngineStats(t.framesIn(), t.framesOut(), t.bytesIn(), t.bytesOut(),
                 t.malformedFrames() + protocolDrops, t.openConnections());
+    }
+
+    @Override
+    public SecurityStatus securityStatus() {
+        return transport instanceof io.vsync.security.SecureTransport secure ? secure.securityStatus()
+                : SecurityStatus.off();
     }
 
     @Override

@@ -134,6 +134,15 @@ final class Bin {
         String string(String what) throws BadEnvelope {
             int n = u8();
             need(n, what);
+            boolean ascii = true;
+            for (int i = pos; i < pos + n; i++) {
+                ascii &= buf[i] >= 0;
+            }
+            if (ascii) { // the usual group and address names: no decoder needed
+                String s = new String(buf, pos, n, StandardCharsets.ISO_8859_1);
+                pos += n;
+                return s;
+            }
             try {
                 String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)

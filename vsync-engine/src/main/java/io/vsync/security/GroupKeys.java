@@ -1,11 +1,9 @@
 package io.vsync.security;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Per group, the keys and member addresses of its last few views, as this process learned
@@ -17,12 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
 final class GroupKeys {
     static final int VIEWS_KEPT = 4;
     static final int MAX_GROUPS = 1024;
-    private static final int MAX_SENDER_KEYS = 256;
 
     static final class ViewInfo {
         byte[] key;
         Set<String> members;
-        private final Map<Object, SecretKeySpec> senderKeys = new HashMap<>();
     }
 
     private static final class GroupViews {
@@ -31,6 +27,7 @@ final class GroupKeys {
     }
 
     private final Map<String, GroupViews> groups = new HashMap<>();
+    private volatile long generation;
 
     /** The view's entry, created if the view is recent enough; null when forgotten or over bounds. */
     private ViewInfo entry(String group, long viewId) {
@@ -52,6 +49,7 @@ final class GroupKeys {
             while (g.views.size() > VIEWS_KEPT) {
                 Map.Entry<Long, ViewInfo> oldest = g.views.pollFirstEntry();
                 Crypto.wipe(oldest.getValue().key);
+                generation++; // under this object's lock
                 g.forgottenUpTo = Math.max(g.forgottenUpTo, oldest.getKey());
             }
             if (viewId <= g.forgottenUpTo) {
@@ -97,28 +95,22 @@ final class GroupKeys {
         return info == null ? null : info.members;
     }
 
-    /**
-     * The AES key one sender seals its traffic of one view with: HKDF of the view key with the
-     * sender's address and process key. Each sender thus has its own key, so the senders'
-     * nonce counters never collide. Null when the view key is unknown.
-     */
-    synchronized SecretKeySpec senderKey(String group, long viewId, String sender, byte[] senderPublic) {
-        GroupViews g = groups.get(group);
-        ViewInfo info = g == null ? null : g.views.get(viewId);
-        if (info == null || info.key == null) {
-            return null;
-        }
-        Object id = java.util.List.of(sender, java.nio.ByteBuffer.wrap(senderPublic)); // equal by content
-        SecretKeySpec key = info.senderKeys.get(id);
-        if (key == null) {
-            if (info.senderKeys.size() >= MAX_SENDER_KEYS) {
-                info.senderKeys.clear();
+    /** Per group, the newest view whose key is held: the current key epoch (a view id, not secret). */
+    synchronized Map<String, Long> keyEpochs() {
+        Map<String, Long> epochs = new HashMap<>();
+        for (Map.Entry<String, GroupViews> e : groups.entrySet()) {
+            for (Map.Entry<Long, ViewInfo> v : e.getValue().views.descendingMap().entrySet()) {
+                if (v.getValue().key != null) {
+                    epochs.put(e.getKey(), v.getKey());
+                    break;
+                }
             }
-            Bin.Writer label = new Bin.Writer(128).bytes("vsync group v1".getBytes(StandardCharsets.UTF_8))
-                    .string(group).i64(viewId).string(sender).bytes(senderPublic);
-            key = Crypto.aesKey(Crypto.expand(info.key, label.toBytes(), Crypto.KEY_BYTES));
-            info.senderKeys.put(id, key);
         }
-        return key;
+        return epochs;
+    }
+
+    /** Changes whenever a view is forgotten: caches of keys derived from view keys must be dropped then. */
+    long generation() {
+        return generation;
     }
 }

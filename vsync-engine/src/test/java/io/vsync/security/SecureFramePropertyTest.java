@@ -110,7 +110,7 @@ class SecureFramePropertyTest {
                 }
                 for (Object[] f : fromA) {
                     byte[] envelope = ((Data) f[1]).payload();
-                    if (envelope[2] == SecureTransport.LINK || envelope[2] == SecureTransport.GROUP) {
+                    if (envelope[2] == SecureTransport.LINK || SecureTransport.isGroup(envelope[2])) {
                         sealedAtoB.add(envelope.clone());
                     }
                     wireB.listener.onMessage(wireA.address, (ProtocolMessage) f[1]);
@@ -145,7 +145,7 @@ class SecureFramePropertyTest {
                 if (bytes.length >= 3 && rnd.nextInt(4) > 0) { // mostly plausible headers, to get past the magic
                     bytes[0] = SecureTransport.MAGIC;
                     bytes[1] = SecureTransport.VERSION;
-                    bytes[2] = (byte) (1 + rnd.nextInt(6));
+                    bytes[2] = (byte) (1 + rnd.nextInt(SecureTransport.GROUP_DIRECT));
                 }
                 p.wireB.listener.onMessage(p.wireA.address, envelope(bytes));
                 sent++;

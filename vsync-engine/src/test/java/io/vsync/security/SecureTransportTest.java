@@ -126,7 +126,7 @@ class SecureTransportTest {
         assertThat(b.transport().securityStats().viewKeysReceived()).isEqualTo(1);
         byte[] secret = "very secret payload".getBytes(StandardCharsets.UTF_8);
         assertThat(a.tap().captured).noneMatch(c -> contains(c.envelope(), secret));
-        assertThat(a.tap().captured).anyMatch(c -> c.type() == SecureTransport.GROUP);
+        assertThat(a.tap().captured).anyMatch(c -> SecureTransport.isGroup(c.type()));
     }
 
     @Test
@@ -142,6 +142,76 @@ class SecureTransportTest {
         await("the waiting data went out once the key came", () -> a.received().messages.size() == 2);
         assertThat(a.received().messages.get(0).message()).isInstanceOf(Data.class);
         assertThat(a.received().messages.get(1).message()).isEqualTo(new Heartbeat(9));
+    }
+
+    @Test
+    void groupFramesCarryOneTagOnceThePeerHasShownItHoldsTheViewKey() throws Exception {
+        Node a = node(SECRET);
+        Node b = node(SECRET);
+        a.transport().send(List.of(b.address()), commit("g", 2, a.address(), b.address()));
+        await("b has the key", () -> b.transport().holdsViewKey("g", 2));
+        b.transport().send(a.address(), data("g", 2, b.address(), 1, "from b")); // a granted it, and b uses it
+        await("a got it", () -> a.received().messages.size() == 1);
+        for (int i = 1; i <= 3; i++) {
+            a.transport().send(b.address(), data("g", 2, a.address(), i, "m" + i));
+        }
+        await("all arrived", () -> b.received().messages.size() == 4);
+        assertThat(b.received().messages.subList(1, 4)).extracting(r -> new String(((Data) r.message()).payload(),
+                StandardCharsets.UTF_8)).containsExactly("m1", "m2", "m3");
+        assertThat(a.tap().captured).anyMatch(c -> c.type() == SecureTransport.GROUP_DIRECT);
+        assertThat(b.transport().securityStats().rejectedFrames()).isZero();
+    }
+
+    @Test
+    void aOneTagGroupFrameForAViewWhoseKeyTheReceiverLacksIsRejected() throws Exception {
+        Node a = node(SECRET);
+        Node b = node(SECRET);
+        a.transport().send(List.of(b.address()), commit("g", 2, a.address(), b.address()));
+        b.transport().send(a.address(), data("g", 2, b.address(), 1, "from b"));
+        await("a got it", () -> a.received().messages.size() == 1);
+        a.transport().send(List.of(b.address()), data("g", 2, a.address(), 1, "m1"));
+        await("b got it", () -> b.received().messages.size() == 2);
+        TapTransport.Captured direct = a.tap().captured.stream()
+                .filter(c -> c.type() == SecureTransport.GROUP_DIRECT).reduce((x, y) -> y).orElseThrow();
+        Node c = node(SECRET); // holds no key of view 2: the frame cannot be authenticated there
+        try (RawPeer rogue = new RawPeer(c.address(), a.address())) {
+            rogue.sendEnvelope(direct.envelope());
+            await("rejected", () -> c.transport().securityStats().unauthenticatedFrames() == 1);
+        }
+        assertThat(c.received().messages).isEmpty();
+    }
+
+    @Test
+    void theSecurityStatusShowsModeReasonsAndKeyEpochsAndNoSecret() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            Node a = node(SECRET);
+            Node b = node(SECRET);
+            a.transport().send(List.of(b.address()), commit("g", 2, a.address(), b.address()));
+            a.transport().send(List.of(b.address()), data("g", 2, a.address(), 1, "x"));
+            await("arrived", () -> b.received().messages.size() == 2);
+            List<TapTransport.Captured> sealed = a.tap().captured.stream()
+                    .filter(c -> c.type() == SecureTransport.LINK || SecureTransport.isGroup(c.type())).toList();
+            a.tap().replay(sealed.get(sealed.size() - 1));
+            byte[] bad = sealed.get(0).envelope().clone();
+            bad[bad.length - 1] ^= 1;
+            a.tap().replay(new TapTransport.Captured(b.address(), bad));
+            await("both rejected", () -> b.transport().securityStats().rejectedFrames() == 2);
+            io.vsync.api.SecurityStatus status = b.transport().securityStatus();
+            assertThat(status.mode()).isEqualTo(io.vsync.api.SecurityStatus.Mode.SHARED_SECRET);
+            assertThat(status.replayed()).isEqualTo(1);
+            assertThat(status.authenticationFailed()).isEqualTo(1);
+            assertThat(status.rejectedFrames()).isEqualTo(2);
+            assertThat(status.viewKeysReceived()).isEqualTo(1);
+            assertThat(status.keyEpochs()).containsEntry("g", 2L);
+            assertThat(a.transport().securityStatus().handshakesCompleted()).isEqualTo(1);
+            String shown = status + " " + a.transport().securityStatus();
+            byte[] link = b.transport().receivingSessionKeyForTest(a.address());
+            for (String secret : List.of(SECRET, SECRET.substring(7), java.util.HexFormat.of().formatHex(link),
+                    java.util.Base64.getEncoder().encodeToString(link))) {
+                assertThat(shown).doesNotContain(secret);
+                assertThat(logs.lines).noneMatch(l -> l.contains(secret));
+            }
+        }
     }
 
     @Test
@@ -194,7 +264,7 @@ class SecureTransportTest {
         await("arrived", () -> b.received().messages.size() == 3);
         int flips = 0;
         for (TapTransport.Captured c : new ArrayList<>(a.tap().captured)) {
-            if (c.type() != SecureTransport.LINK && c.type() != SecureTransport.GROUP) {
+            if (c.type() != SecureTransport.LINK && !SecureTransport.isGroup(c.type())) {
                 continue;
             }
             for (int i = 19; i < c.envelope().length; i += 7) { // past the session id and sequence number
@@ -219,7 +289,7 @@ class SecureTransportTest {
         }
         await("arrived", () -> b.received().messages.size() == 6);
         List<TapTransport.Captured> sealed = a.tap().captured.stream()
-                .filter(c -> c.type() == SecureTransport.LINK || c.type() == SecureTransport.GROUP).toList();
+                .filter(c -> c.type() == SecureTransport.LINK || SecureTransport.isGroup(c.type())).toList();
         for (TapTransport.Captured c : sealed) {
             a.tap().replay(c); // same connection
         }

@@ -6,9 +6,12 @@ import io.vsync.api.DeliveryInfo;
 import io.vsync.api.Group;
 import io.vsync.api.VsyncEngine;
 import io.vsync.runtime.NioVsyncEngine;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,17 +37,68 @@ class SecurityThroughputTest {
         int payload = Integer.getInteger("vsync.perf.payload", 100);
         List<Double> plain = new ArrayList<>();
         List<Double> secure = new ArrayList<>();
+        List<Double> plainCpu = new ArrayList<>();
+        List<Double> secureCpu = new ArrayList<>();
+        List<Double> plainAlloc = new ArrayList<>();
+        List<Double> secureAlloc = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            plain.add(measure(false, seconds, payload));
-            secure.add(measure(true, seconds, payload));
-            System.out.printf("round %d: plain %.0f msg/s, secure %.0f msg/s%n", round + 1, plain.get(round),
-                    secure.get(round));
+            Round p = measure(false, seconds, payload);
+            Round s = measure(true, seconds, payload);
+            plain.add(p.rate());
+            secure.add(s.rate());
+            plainCpu.add(p.cpuMicrosPerMessage());
+            secureCpu.add(s.cpuMicrosPerMessage());
+            plainAlloc.add(p.bytesPerMessage());
+            secureAlloc.add(s.bytesPerMessage());
+            System.out.printf("round %d: plain %.0f msg/s %.1f us-cpu/msg %.0f B/msg, secure %.0f msg/s %.1f us-cpu/msg "
+                    + "%.0f B/msg%n", round + 1, p.rate(), p.cpuMicrosPerMessage(), p.bytesPerMessage(), s.rate(),
+                    s.cpuMicrosPerMessage(), s.bytesPerMessage());
         }
         double p = median(plain);
         double s = median(secure);
+        double pc = median(plainCpu);
+        double sc = median(secureCpu);
         System.out.printf("orderedSend, 3 engines over loopback, %d-byte payloads, median of %d rounds of %d s:%n"
-                + "  plain  %.0f msg/s%n  secure %.0f msg/s%n  secure/plain = %.2f (cost %.0f%%)%n",
-                payload, rounds, seconds, p, s, s / p, 100 * (1 - s / p));
+                + "  plain  %.0f msg/s, %.1f us CPU/msg, %.0f B allocated/msg%n"
+                + "  secure %.0f msg/s, %.1f us CPU/msg, %.0f B allocated/msg%n"
+                + "  secure/plain = %.2f (cost %.0f%%); CPU per message secure/plain = %.2f%n",
+                payload, rounds, seconds, p, pc, median(plainAlloc), s, sc, median(secureAlloc), s / p,
+                100 * (1 - s / p), sc / pc);
+    }
+
+    /**
+     * One measured window. CPU and allocation are the whole process's (all three engines) per
+     * message delivered at the first engine, i.e. per orderedSend: on a shared machine these
+     * say more than the rate, which depends on what else runs.
+     */
+    record Round(double rate, double cpuMicrosPerMessage, double bytesPerMessage) {
+    }
+
+    /** Bytes allocated so far by the live threads, by thread id. */
+    private static Map<Long, Long> allocatedByThread() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> byId = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                byId.put(ids[i], bytes[i]);
+            }
+        }
+        return byId;
+    }
+
+    private static long allocatedSince(Map<Long, Long> before, Map<Long, Long> after) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return sum;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double median(List<Double> values) {
@@ -53,7 +107,7 @@ class SecurityThroughputTest {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static double measure(boolean secured, int seconds, int payload) throws Exception {
+    private static Round measure(boolean secured, int seconds, int payload) throws Exception {
         List<String> addresses = Cluster.freeAddresses(3);
         List<VsyncEngine> engines = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
@@ -104,15 +158,20 @@ class SecurityThroughputTest {
             }
             Thread.sleep(2000); // warm-up
             long start = delivered.get();
+            long cpu0 = processCpuNanos();
+            Map<Long, Long> alloc0 = allocatedByThread();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
-            double rate = (delivered.get() - start) / ((System.nanoTime() - t0) / 1e9);
+            long count = delivered.get() - start;
+            double rate = count / ((System.nanoTime() - t0) / 1e9);
+            double cpu = (processCpuNanos() - cpu0) / 1e3 / Math.max(1, count);
+            double bytes = (double) allocatedSince(alloc0, allocatedByThread()) / Math.max(1, count);
             running.set(false);
             for (Thread t : senders) {
                 t.interrupt();
                 t.join(2000);
             }
-            return rate;
+            return new Round(rate, cpu, bytes);
         } finally {
             for (VsyncEngine e : engines) {
                 e.close();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.vsync.api.EngineStats;
+import io.vsync.api.SecurityStatus;
 import io.vsync.api.Group;
 import io.vsync.api.VsyncEngine;
 
@@ -25,6 +26,8 @@ public class FakeVsyncEngine implements VsyncEngine {
     private volatile boolean running;
 
     public volatile EngineStats stats = new EngineStats(10, 20, 1000, 2000, 3, 2);
+
+    public volatile SecurityStatus security = SecurityStatus.off();
 
     /** Thrown by start() when set. */
     public volatile Supplier<RuntimeException> startFailure;
@@ -78,6 +81,11 @@ public class FakeVsyncEngine implements VsyncEngine {
     @Override
     public EngineStats stats() {
         return this.stats;
+    }
+
+    @Override
+    public SecurityStatus securityStatus() {
+        return this.security;
     }
 
     @Override

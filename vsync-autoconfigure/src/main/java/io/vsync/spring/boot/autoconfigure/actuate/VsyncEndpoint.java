@@ -21,6 +21,7 @@ import io.vsync.api.Group;
 import io.vsync.api.GroupStats;
 import io.vsync.api.GroupStatus;
 import io.vsync.api.MemberId;
+import io.vsync.api.SecurityStatus;
 import io.vsync.api.View;
 import io.vsync.api.VsyncEngine;
 import io.vsync.spring.boot.autoconfigure.VsyncHandlerRegistry;
@@ -28,7 +29,8 @@ import io.vsync.spring.boot.autoconfigure.VsyncHandlerRegistry;
 /**
  * The {@code vsync} actuator endpoint: the engine's state and, per group, its current view
  * (members with rank and address, leader), status and counters. {@code /actuator/vsync/{group}}
- * shows one group. It shows nothing secret: no payloads, no credentials.
+ * shows one group; {@code engine.security} shows cluster security's mode and counters. It shows
+ * nothing secret: no payloads, no credentials, no keys.
  */
 @Endpoint(id = "vsync", defaultAccess = Access.READ_ONLY)
 public class VsyncEndpoint {
@@ -92,7 +94,8 @@ public class VsyncEndpoint {
         catch (RuntimeException ex) {
             address = null;
         }
-        return new EngineDescriptor(this.engine.nodeName(), address, this.engine.isRunning(), this.engine.stats());
+        return new EngineDescriptor(this.engine.nodeName(), address, this.engine.isRunning(), this.engine.stats(),
+                SecurityDescriptor.of(this.engine.securityStatus()));
     }
 
     private GroupDescriptor describe(Group group) {
@@ -140,8 +143,49 @@ public class VsyncEndpoint {
      * @param address where it listens ({@code host:port}), or null before it started
      * @param running whether it runs
      * @param stats engine-wide counters
+     * @param security cluster security's mode and counters (never a secret or key)
      */
-    public record EngineDescriptor(String nodeName, @Nullable String address, boolean running, EngineStats stats) {
+    public record EngineDescriptor(String nodeName, @Nullable String address, boolean running, EngineStats stats,
+            SecurityDescriptor security) {
+    }
+
+    /**
+     * Cluster security, as {@link SecurityStatus} reports it: counters and view ids only.
+     * @param mode {@code off}, {@code shared-secret} or {@code tls}
+     * @param framesRejected received frames dropped, by reason: {@code authentication-failed},
+     * {@code replay}, {@code wrong-view-key}, {@code malformed}
+     * @param handshakes handshakes {@code completed}, {@code refused} (here) and
+     * {@code refused-by-peer}
+     * @param viewKeys view keys {@code created} here, {@code received}, and key
+     * {@code requests-refused} to non-members
+     * @param droppedWaiting frames dropped while waiting for a handshake or a view key
+     * @param keyEpochs per group, the newest view whose key this member holds
+     */
+    public record SecurityDescriptor(String mode, Map<String, Long> framesRejected, Map<String, Long> handshakes,
+            Map<String, Long> viewKeys, long droppedWaiting, Map<String, Long> keyEpochs) {
+
+        static SecurityDescriptor of(SecurityStatus s) {
+            Map<String, Long> rejected = new LinkedHashMap<>();
+            rejected.put("authentication-failed", s.authenticationFailed());
+            rejected.put("replay", s.replayed());
+            rejected.put("wrong-view-key", s.wrongViewKey());
+            rejected.put("malformed", s.malformed());
+            Map<String, Long> handshakes = new LinkedHashMap<>();
+            handshakes.put("completed", s.handshakesCompleted());
+            handshakes.put("refused", s.handshakesRefused());
+            handshakes.put("refused-by-peer", s.refusedByPeers());
+            Map<String, Long> viewKeys = new LinkedHashMap<>();
+            viewKeys.put("created", s.viewKeysCreated());
+            viewKeys.put("received", s.viewKeysReceived());
+            viewKeys.put("requests-refused", s.keyRequestsRefused());
+            return new SecurityDescriptor(modeName(s.mode()), rejected, handshakes, viewKeys, s.droppedWaiting(),
+                    new java.util.TreeMap<>(s.keyEpochs()));
+        }
+
+        /** {@code off}, {@code shared-secret}, {@code tls}: the names the docs and meters use. */
+        public static String modeName(SecurityStatus.Mode mode) {
+            return mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     /**

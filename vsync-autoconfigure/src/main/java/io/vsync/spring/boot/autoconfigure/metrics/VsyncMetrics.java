@@ -2,6 +2,7 @@ package io.vsync.spring.boot.autoconfigure.metrics;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import io.vsync.api.Group;
 import io.vsync.api.DeliveryKind;
 import io.vsync.api.GroupStats;
+import io.vsync.api.SecurityStatus;
 import io.vsync.api.View;
 import io.vsync.api.VsyncEngine;
 import io.vsync.spring.boot.autoconfigure.VsyncHandlerRegistry;
@@ -70,9 +72,48 @@ public class VsyncMetrics implements MeterBinder {
         for (Group group : e.groups()) {
             names.add(group.name());
         }
+        bindSecurity(meters, e, names);
         for (String name : names) {
             bindGroup(meters, e.group(name));
         }
+    }
+
+    /** Cluster security: its mode, what it rejected and why, handshakes, and each group's key epoch. */
+    private static void bindSecurity(MeterRegistry meters, VsyncEngine e, Set<String> groups) {
+        SecurityStatus.Mode mode = e.securityStatus().mode();
+        Gauge.builder("vsync.security.enabled", e, x -> (x.securityStatus().mode() != SecurityStatus.Mode.OFF) ? 1 : 0)
+            .tags("mode", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+            .description("1 when cluster security is on (tag mode: off, shared-secret, tls)")
+            .register(meters);
+        securityCounter(meters, e, "vsync.security.frames.rejected", "reason", "authentication-failed",
+                "Received frames dropped by the security layer", SecurityStatus::authenticationFailed);
+        securityCounter(meters, e, "vsync.security.frames.rejected", "reason", "replay",
+                "Received frames dropped by the security layer", SecurityStatus::replayed);
+        securityCounter(meters, e, "vsync.security.frames.rejected", "reason", "wrong-view-key",
+                "Received frames dropped by the security layer", SecurityStatus::wrongViewKey);
+        securityCounter(meters, e, "vsync.security.frames.rejected", "reason", "malformed",
+                "Received frames dropped by the security layer", SecurityStatus::malformed);
+        securityCounter(meters, e, "vsync.security.handshakes", "outcome", "completed",
+                "Security handshakes, by outcome", SecurityStatus::handshakesCompleted);
+        securityCounter(meters, e, "vsync.security.handshakes", "outcome", "refused",
+                "Security handshakes, by outcome", SecurityStatus::handshakesRefused);
+        securityCounter(meters, e, "vsync.security.handshakes", "outcome", "refused-by-peer",
+                "Security handshakes, by outcome", SecurityStatus::refusedByPeers);
+        for (String group : groups) {
+            // A view id as a double: exact up to 2^53; the endpoint shows it exactly.
+            Gauge.builder("vsync.security.key.epoch", e, x -> {
+                Long epoch = x.securityStatus().keyEpochs().get(group);
+                return (epoch != null) ? epoch : Double.NaN;
+            }).tags("group", group).description("The newest view whose key this member holds").register(meters);
+        }
+    }
+
+    private static void securityCounter(MeterRegistry meters, VsyncEngine e, String name, String tag, String value,
+            String description, ToDoubleFunction<SecurityStatus> count) {
+        FunctionCounter.builder(name, e, x -> count.applyAsDouble(x.securityStatus()))
+            .tags(tag, value)
+            .description(description)
+            .register(meters);
     }
 
     private void bindGroup(MeterRegistry meters, Group group) {

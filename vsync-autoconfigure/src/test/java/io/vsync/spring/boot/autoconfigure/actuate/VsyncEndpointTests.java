@@ -1,6 +1,7 @@
 package io.vsync.spring.boot.autoconfigure.actuate;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.vsync.api.MemberId;
+import io.vsync.api.SecurityStatus;
 import io.vsync.api.View;
 import io.vsync.spring.boot.autoconfigure.FakeEngineConfiguration;
 import io.vsync.spring.boot.autoconfigure.FakeGroup;
@@ -119,6 +121,34 @@ class VsyncEndpointTests {
             assertThat(audit.get("status").asString()).isEqualTo("IDLE");
             assertThat(audit.get("view").isNull()).isTrue();
             assertThat(audit.get("self").isNull()).isTrue();
+        });
+    }
+
+    @Test
+    void jsonShowsSecurityModeRejectionsByReasonHandshakesAndKeyEpochs() {
+        this.runner.withPropertyValues("management.endpoints.web.exposure.include=vsync").run(context -> {
+            FakeVsyncEngine engine = context.getBean(FakeVsyncEngine.class);
+            JsonMapper json = JsonMapper.builder().build();
+            JsonNode off = json.readTree(json.writeValueAsString(context.getBean(VsyncEndpoint.class).vsync()));
+            assertThat(off.get("engine").get("security").get("mode").asString()).isEqualTo("off");
+
+            engine.security = new SecurityStatus(SecurityStatus.Mode.SHARED_SECRET, 4, 1, 2, 11, 12, 13, 14, 15, 3, 5,
+                    6, Map.of("accounts", 117684981525708801L));
+            JsonNode security = json.readTree(json.writeValueAsString(context.getBean(VsyncEndpoint.class).vsync()))
+                .get("engine").get("security");
+            assertThat(security.get("mode").asString()).isEqualTo("shared-secret");
+            JsonNode rejected = security.get("framesRejected");
+            assertThat(rejected.get("authentication-failed").asLong()).isEqualTo(11);
+            assertThat(rejected.get("replay").asLong()).isEqualTo(12);
+            assertThat(rejected.get("wrong-view-key").asLong()).isEqualTo(13);
+            assertThat(rejected.get("malformed").asLong()).isEqualTo(14);
+            assertThat(security.get("handshakes").get("completed").asLong()).isEqualTo(4);
+            assertThat(security.get("handshakes").get("refused").asLong()).isEqualTo(1);
+            assertThat(security.get("handshakes").get("refused-by-peer").asLong()).isEqualTo(2);
+            assertThat(security.get("viewKeys").get("created").asLong()).isEqualTo(3);
+            assertThat(security.get("viewKeys").get("requests-refused").asLong()).isEqualTo(6);
+            assertThat(security.get("droppedWaiting").asLong()).isEqualTo(15);
+            assertThat(security.get("keyEpochs").get("accounts").asLong()).isEqualTo(117684981525708801L);
         });
     }
 

@@ -81,6 +81,32 @@ class VsyncMetricsTests {
     }
 
     @Test
+    void securityMetersShowModeRejectionsByReasonHandshakesAndKeyEpochs() {
+        this.runner.withBean(SimpleMeterRegistry.class).run(context -> {
+            FakeVsyncEngine engine = context.getBean(FakeVsyncEngine.class);
+            engine.security = new io.vsync.api.SecurityStatus(io.vsync.api.SecurityStatus.Mode.SHARED_SECRET, 4, 1, 2,
+                    11, 12, 13, 14, 15, 3, 5, 6, java.util.Map.of("accounts", 42L));
+            MeterRegistry meters = new SimpleMeterRegistry();
+            context.getBean(VsyncMetrics.class).bindTo(meters);
+            assertThat(meters.get("vsync.security.enabled").tag("mode", "shared-secret").gauge().value()).isEqualTo(1);
+            assertThat(meters.get("vsync.security.frames.rejected").tag("reason", "authentication-failed")
+                .functionCounter().count()).isEqualTo(11);
+            assertThat(meters.get("vsync.security.frames.rejected").tag("reason", "replay").functionCounter().count())
+                .isEqualTo(12);
+            assertThat(meters.get("vsync.security.frames.rejected").tag("reason", "wrong-view-key")
+                .functionCounter().count()).isEqualTo(13);
+            assertThat(meters.get("vsync.security.handshakes").tag("outcome", "completed").functionCounter().count())
+                .isEqualTo(4);
+            assertThat(meters.get("vsync.security.handshakes").tag("outcome", "refused").functionCounter().count())
+                .isEqualTo(1);
+            assertThat(meters.get("vsync.security.key.epoch").tag("group", "accounts").gauge().value()).isEqualTo(42);
+            engine.security = io.vsync.api.SecurityStatus.off();
+            assertThat(meters.get("vsync.security.enabled").gauge().value()).isZero();
+            assertThat(meters.get("vsync.security.key.epoch").tag("group", "accounts").gauge().value()).isNaN();
+        });
+    }
+
+    @Test
     void metersAreBoundByBootsMetricsSupport() {
         this.runner
             .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,

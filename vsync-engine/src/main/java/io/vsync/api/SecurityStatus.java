@@ -1,0 +1,58 @@
+package io.vsync.api;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The engine's cluster security: which mode, and what it refused, since start. Never contains
+ * a secret or key material; the key epochs are view ids, public in every frame.
+ *
+ * @param mode                 how peers are authenticated
+ * @param handshakesCompleted  sessions this engine opened to peers and the peers accepted
+ * @param handshakesRefused    handshakes from peers refused here (not authenticated with this
+ *                             cluster's secret, or not addressed to this engine)
+ * @param refusedByPeers       handshakes of this engine that a peer refused
+ * @param authenticationFailed frames dropped because they failed authentication, were not
+ *                             secure, or named a session this engine does not hold
+ * @param replayed             authentic frames dropped as replays (sequence number not above
+ *                             the last accepted on their session)
+ * @param wrongViewKey         group traffic that did not open with its view's key, or was not
+ *                             sealed with one
+ * @param malformed            secure envelopes that did not parse, and authentic content that
+ *                             did not decode
+ * @param droppedWaiting       frames dropped while waiting for a handshake or a view key
+ * @param viewKeysCreated      view keys made here as the leader of a new view
+ * @param viewKeysReceived     view keys received from other members
+ * @param keyRequestsRefused   requests for a view key from a peer that is not in that view
+ * @param keyEpochs            per group, the newest view whose key this engine holds
+ */
+public record SecurityStatus(Mode mode, long handshakesCompleted, long handshakesRefused, long refusedByPeers,
+                             long authenticationFailed, long replayed, long wrongViewKey, long malformed,
+                             long droppedWaiting, long viewKeysCreated, long viewKeysReceived,
+                             long keyRequestsRefused, Map<String, Long> keyEpochs) {
+
+    /** How the engine authenticates its peers. */
+    public enum Mode {
+        /** No security: frames are neither authenticated nor encrypted. */
+        OFF,
+        /** A cluster secret shared by all engines (docs/security.md). */
+        SHARED_SECRET,
+        /** TLS with per-process certificates. */
+        TLS
+    }
+
+    public SecurityStatus {
+        Objects.requireNonNull(mode, "mode");
+        keyEpochs = Map.copyOf(keyEpochs);
+    }
+
+    /** The status of an engine without security: everything zero. */
+    public static SecurityStatus off() {
+        return new SecurityStatus(Mode.OFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+    }
+
+    /** Every received frame the security layer dropped, whatever the reason. */
+    public long rejectedFrames() {
+        return authenticationFailed + replayed + wrongViewKey + malformed;
+    }
+}
