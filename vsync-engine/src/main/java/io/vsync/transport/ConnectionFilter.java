@@ -32,6 +32,11 @@ interface ConnectionFilter {
         return false;
     }
 
+    /** True while it holds bytes for the socket that the socket did not take: wait for OP_WRITE. */
+    default boolean hasPendingOutput() {
+        return false;
+    }
+
     /** True when bytes already taken from the socket are waiting: read again without waiting for the selector. */
     default boolean hasBufferedInput() {
         return false;

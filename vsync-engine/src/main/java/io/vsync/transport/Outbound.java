@@ -86,7 +86,7 @@ final class Outbound {
         while (true) {
             fill(counters);
             if (out.position() == 0) {
-                return true;
+                return !filter.hasPendingOutput();
             }
             out.flip();
             int written = filter.write(channel, out);

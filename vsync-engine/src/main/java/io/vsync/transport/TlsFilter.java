@@ -26,6 +26,13 @@ import javax.net.ssl.SSLException;
  */
 final class TlsFilter implements ConnectionFilter {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * Application bytes encrypted per turn of the I/O loop. Encrypting costs far more than the
+     * plain copy, and a peer that keeps up never fills the socket: without a budget one busy
+     * connection would hold the I/O thread until its queue is empty, and the others (a
+     * handshake waiting to be answered) would time out.
+     */
+    private static final int WRITE_BUDGET = 256 * 1024;
 
     private final TransportTls tls;
     private final SSLEngine engine;
@@ -49,6 +56,8 @@ final class TlsFilter implements ConnectionFilter {
      */
     private boolean confirmed;
     private X509Certificate peerCertificate;
+    private int budget = WRITE_BUDGET;
+    private boolean yielded;
 
     TlsFilter(TransportTls tls, boolean client, String peer, FrameCodec codec) {
         this.tls = tls;
@@ -122,9 +131,18 @@ final class TlsFilter implements ConnectionFilter {
         if (netOut.position() > 0 || !done) {
             return 0;
         }
+        if (yielded) { // a new turn of the loop
+            yielded = false;
+            budget = WRITE_BUDGET;
+        }
         int taken = 0;
         while (src.hasRemaining()) {
+            if (budget <= 0) {
+                yielded = true; // leaves bytes in src: the loop comes back on OP_WRITE, after the others
+                break;
+            }
             SSLEngineResult r = wrap(channel, src);
+            budget -= r.bytesConsumed();
             if (r.getStatus() == Status.CLOSED) {
                 throw new IOException("TLS connection to " + peer + " closed");
             }
@@ -140,6 +158,11 @@ final class TlsFilter implements ConnectionFilter {
     @Override
     public boolean waitingForPeer() {
         return !done && netOut.position() == 0;
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return netOut.position() > 0;
     }
 
     @Override
@@ -233,6 +256,9 @@ final class TlsFilter implements ConnectionFilter {
     }
 
     private void finished() throws IOException {
+        if (done) {
+            return; // post-handshake messages (session tickets) report FINISHED again
+        }
         done = true;
         Certificate[] chain = engine.getSession().getPeerCertificates();
         peerCertificate = (X509Certificate) chain[0];
@@ -332,9 +358,6 @@ final class TlsFilter implements ConnectionFilter {
             while (true) {
                 SSLEngineResult r = engine.wrap(src, netOut);
                 if (r.getStatus() != Status.BUFFER_OVERFLOW) {
-                    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                        finished();
-                    }
                     return r;
                 }
                 flushNet(channel);
