@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cost of security: orderedSend throughput of three engines over loopback TCP, plain and
- * secure, in alternating rounds of one run. Opt-in (it takes about a minute and wants a quiet
+ * The cost of security: orderedSend throughput of three engines over loopback TCP, plain,
+ * secure (cluster secret) and TLS, in alternating rounds of one run. Opt-in (it takes about a minute and wants a quiet
  * machine):
  * {@code ./mvnw -o -pl vsync-engine test -Dtest=SecurityThroughputTest -Dvsync.perf=true
  * [-Dvsync.perf.seconds=5 -Dvsync.perf.rounds=3 -Dvsync.perf.payload=100]}; the figures are in
@@ -34,17 +34,21 @@ class SecurityThroughputTest {
         int payload = Integer.getInteger("vsync.perf.payload", 100);
         List<Double> plain = new ArrayList<>();
         List<Double> secure = new ArrayList<>();
+        List<Double> tls = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            plain.add(measure(false, seconds, payload));
-            secure.add(measure(true, seconds, payload));
-            System.out.printf("round %d: plain %.0f msg/s, secure %.0f msg/s%n", round + 1, plain.get(round),
-                    secure.get(round));
+            plain.add(measure(Mode.PLAIN, seconds, payload));
+            secure.add(measure(Mode.SECRET, seconds, payload));
+            tls.add(measure(Mode.TLS, seconds, payload));
+            System.out.printf("round %d: plain %.0f msg/s, secure %.0f msg/s, tls %.0f msg/s%n", round + 1,
+                    plain.get(round), secure.get(round), tls.get(round));
         }
         double p = median(plain);
         double s = median(secure);
+        double t = median(tls);
         System.out.printf("orderedSend, 3 engines over loopback, %d-byte payloads, median of %d rounds of %d s:%n"
-                + "  plain  %.0f msg/s%n  secure %.0f msg/s%n  secure/plain = %.2f (cost %.0f%%)%n",
-                payload, rounds, seconds, p, s, s / p, 100 * (1 - s / p));
+                + "  plain  %.0f msg/s%n  secure %.0f msg/s%n  tls    %.0f msg/s%n"
+                + "  secure/plain = %.2f (cost %.0f%%), tls/plain = %.2f (cost %.0f%%)%n",
+                payload, rounds, seconds, p, s, t, s / p, 100 * (1 - s / p), t / p, 100 * (1 - t / p));
     }
 
     private static double median(List<Double> values) {
@@ -53,7 +57,10 @@ class SecurityThroughputTest {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static double measure(boolean secured, int seconds, int payload) throws Exception {
+    /** Plain TCP; the cluster secret; TLS certificates (with the view keys on top, as the builder sets them up). */
+    private enum Mode { PLAIN, SECRET, TLS }
+
+    private static double measure(Mode mode, int seconds, int payload) throws Exception {
         List<String> addresses = Cluster.freeAddresses(3);
         List<VsyncEngine> engines = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
@@ -63,8 +70,10 @@ class SecurityThroughputTest {
                 int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
                 NioVsyncEngine.Builder b = NioVsyncEngine.builder().nodeName(address).bind("127.0.0.1", port)
                         .seeds(addresses).heartbeatInterval(Duration.ofMillis(100)).failureTimeout(Duration.ofSeconds(3));
-                if (secured) {
+                if (mode == Mode.SECRET) {
                     b.security(SecurityConfig.clusterSecret(SecureTransportTest.SECRET));
+                } else if (mode == Mode.TLS) {
+                    b.tls(TestPki.get().config(TestPki.get().member));
                 }
                 VsyncEngine engine = b.build();
                 engine.start();
