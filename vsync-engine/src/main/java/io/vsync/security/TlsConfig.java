@@ -172,7 +172,8 @@ public final class TlsConfig {
                             + " cluster's CA, that members' certificates are checked against): none is set");
                 }
                 if (protocols.isEmpty()) {
-                    throw new IllegalArgumentException("TLS protocols: at least one is needed, e.g. " + DEFAULT_PROTOCOL);
+                    throw new IllegalArgumentException("TLS protocols: at least one is needed, e.g. "
+                            + DEFAULT_PROTOCOL);
                 }
                 KeyStore keys = load("key store", keyStore, keyStoreType, keyStorePassword);
                 char[] keyPass = keyPassword != null ? keyPassword : keyStorePassword;

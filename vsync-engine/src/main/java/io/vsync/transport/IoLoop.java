@@ -146,7 +146,8 @@ final class IoLoop implements Runnable {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
                 Inbound in = new Inbound(ch, key, codec, config.readBufferSize(), System.nanoTime());
-                in.filter = tls == null ? ConnectionFilter.plainInbound(plainLog) : new TlsFilter(tls, false, null, codec);
+                in.filter = tls == null ? ConnectionFilter.plainInbound(plainLog) : new TlsFilter(tls, false, null,
+                        codec);
                 key.attach(in);
                 inbound.add(in);
                 counters.openConnections.incrementAndGet();
@@ -253,7 +254,8 @@ final class IoLoop implements Runnable {
         try {
             InetSocketAddress address = HostPort.resolve(c.address);
             c.channel = SocketChannel.open();
-            c.filter = tls == null ? ConnectionFilter.plainOutbound(c.address, plainLog) : new TlsFilter(tls, true, c.address, codec);
+            c.filter = tls == null ? ConnectionFilter.plainOutbound(c.address, plainLog)
+                    : new TlsFilter(tls, true, c.address, codec);
             c.channel.configureBlocking(false);
             c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.key = c.channel.register(selector, SelectionKey.OP_CONNECT, c);

@@ -103,7 +103,8 @@ public final class TransportTls {
             if (sans != null) {
                 for (List<?> san : sans) {
                     Object type = san.get(0);
-                    if ((Integer.valueOf(2).equals(type) || Integer.valueOf(7).equals(type)) && san.get(1) instanceof String s) {
+                    boolean dnsOrIp = Integer.valueOf(2).equals(type) || Integer.valueOf(7).equals(type);
+                    if (dnsOrIp && san.get(1) instanceof String s) {
                         names.add(s);
                     }
                 }
