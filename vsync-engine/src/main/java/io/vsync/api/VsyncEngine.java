@@ -83,6 +83,17 @@ public interface VsyncEngine extends AutoCloseable {
             throw new UnsupportedOperationException("this engine builder does not support a cluster secret");
         }
 
+        /**
+         * TLS with mutual authentication on every connection, from key and trust stores
+         * ({@link io.vsync.security.TlsConfig#builder()}); alone, or beside a cluster secret.
+         * See docs/security.md for which to pick.
+         *
+         * @throws UnsupportedOperationException when this builder's engine has no TLS
+         */
+        default Builder tls(io.vsync.security.TlsConfig tls) {
+            throw new UnsupportedOperationException("this engine builder does not support TLS");
+        }
+
         /** Receives timings for metrics (delivery latency, view-change and flush duration). */
         Builder metricsListener(MetricsListener listener);
 

@@ -468,6 +468,7 @@ public final class NioVsyncEngine implements VsyncEngine {
         private String advertisedHost;
         private MetricsListener metrics;
         private TransportFactory transportFactory = NioTransport::new;
+        private boolean customTransport;
         private io.vsync.security.SecurityConfig security;
         private io.vsync.durability.SafeLogConfig safeLog;
         private final Map<String, io.vsync.durability.SafeLogConfig> groupSafeLogs = new java.util.HashMap<>();
@@ -518,20 +519,35 @@ public final class NioVsyncEngine implements VsyncEngine {
          */
         public Builder transport(TransportFactory factory) {
             this.transportFactory = Objects.requireNonNull(factory, "factory");
+            this.customTransport = true;
             return this;
         }
 
         @Override
         public Builder clusterSecret(String secret) {
-            return security(io.vsync.security.SecurityConfig.clusterSecret(secret));
+            return secret(io.vsync.security.SecurityConfig.clusterSecret(secret));
         }
 
         @Override
         public Builder clusterSecretFile(java.nio.file.Path file) {
-            return security(io.vsync.security.SecurityConfig.clusterSecretFile(file));
+            return secret(io.vsync.security.SecurityConfig.clusterSecretFile(file));
         }
 
-        /** Authenticates and encrypts all traffic with the cluster secret (docs/security.md). */
+        /** A cluster secret, keeping TLS when it was set first. */
+        private Builder secret(io.vsync.security.SecurityConfig secret) {
+            return security(security != null && security.tlsConfig() != null ? secret.withTls(security.tlsConfig())
+                    : secret);
+        }
+
+        @Override
+        public Builder tls(io.vsync.security.TlsConfig tls) {
+            return security(security == null ? io.vsync.security.SecurityConfig.tls(tls) : security.withTls(tls));
+        }
+
+        /**
+         * Authenticates and encrypts all traffic with the cluster secret, TLS certificates, or
+         * both (docs/security.md).
+         */
         public Builder security(io.vsync.security.SecurityConfig security) {
             this.security = Objects.requireNonNull(security, "security");
             return this;
@@ -586,6 +602,10 @@ public final class NioVsyncEngine implements VsyncEngine {
 
         @Override
         public VsyncEngine build() {
+            if (security != null && security.tlsConfig() != null && customTransport) {
+                throw new IllegalStateException("TLS runs on the TCP transport: it cannot be combined with a custom "
+                        + "transport(...)");
+            }
             String name = nodeName != null ? nodeName : bindHost + ":" + port;
             EngineSettings settings = new EngineSettings(name, bindHost, port, advertisedHost, seeds,
                     heartbeatInterval, failureTimeout, maxMessageSize, sendWindow, sendTimeout,
@@ -598,8 +618,13 @@ public final class NioVsyncEngine implements VsyncEngine {
     }
 
     private static TransportFactory secured(TransportFactory plain, io.vsync.security.SecurityConfig security) {
-        return security == null ? plain
-                : (config, listener) -> new io.vsync.security.SecureTransport(security, config, listener, plain::create);
+        if (security == null) {
+            return plain;
+        }
+        io.vsync.security.TlsConfig tls = security.tlsConfig();
+        TransportFactory carrier = tls == null ? plain
+                : (config, listener) -> new NioTransport(config, listener, tls.transportTls());
+        return (config, listener) -> new io.vsync.security.SecureTransport(security, config, listener, carrier::create);
     }
 
 }

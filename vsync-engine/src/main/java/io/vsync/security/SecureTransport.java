@@ -119,6 +119,9 @@ public final class SecureTransport implements Transport {
     private volatile boolean closed;
     private ScheduledExecutorService housekeeping;
 
+    /** TLS when certificates authenticate the connections (with or without a secret), else the secret. */
+    private final SecurityStatus.Mode mode;
+
     /**
      * @param security     the cluster secret
      * @param config       the transport settings the engine asked for; the inner transport
@@ -133,6 +136,7 @@ public final class SecureTransport implements Transport {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.codec = new FrameCodec(config.maxFrameLength());
         this.keys = new ClusterKeys(security);
+        this.mode = security.tlsConfig() != null ? SecurityStatus.Mode.TLS : SecurityStatus.Mode.SHARED_SECRET;
         this.ownPublic = keys.publicKey();
         this.views = new ViewKeys(this, groupKeys, keys, stats, log, random);
         this.handshake = new Handshake(this, keys, groupKeys, stats, log, random);
@@ -232,7 +236,7 @@ public final class SecureTransport implements Transport {
     /** Mode, counters by reason and key epochs, as the engine publishes them; nothing secret. */
     public SecurityStatus securityStatus() {
         SecurityStats s = stats.snapshot();
-        return new SecurityStatus(SecurityStatus.Mode.SHARED_SECRET, s.handshakesCompleted(), s.handshakesRefused(),
+        return new SecurityStatus(mode, s.handshakesCompleted(), s.handshakesRefused(),
                 s.refusedByPeers(), s.unauthenticatedFrames(), s.replayedFrames(), s.undecryptableFrames(),
                 s.malformedEnvelopes(), s.droppedWaiting(), s.viewKeysCreated(), s.viewKeysReceived(),
                 s.keyRequestsRefused(), groupKeys.keyEpochs());

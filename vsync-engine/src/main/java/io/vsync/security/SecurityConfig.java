@@ -10,7 +10,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * Cluster security settings: the shared cluster secret every engine of the cluster holds.
+ * Cluster security settings: the shared cluster secret every engine of the cluster holds,
+ * certificates ({@link TlsConfig}), or both.
  *
  * <p>The secret authenticates every frame and, through HKDF, keys the handshakes; it is never
  * sent. It must be at least {@value #MIN_SECRET_BYTES} bytes of random data: generate one with
@@ -19,6 +20,12 @@ import java.util.Objects;
  * <p>The secret never appears in {@link #toString()}, in log lines or in exception messages;
  * {@link #equals} is identity so that a hash of it cannot leak either. Immutable and
  * thread-safe.
+ *
+ * <p>With TLS ({@link #tls(TlsConfig)}) every connection runs TLS with mutual authentication,
+ * and the per-view group keys still run on top (a removed member keeps a valid certificate).
+ * Without a cluster secret their handshakes are authenticated by the TLS layer instead: a frame
+ * reaches them only over a connection whose certificate names the sender's address. With both
+ * ({@link #withTls}), the secret authenticates them as well.
  */
 public final class SecurityConfig {
     /** The shortest accepted cluster secret, in bytes (256 bits). */
@@ -26,10 +33,57 @@ public final class SecurityConfig {
     /** Longer secrets are accepted but add nothing past this; the bound only stops absurd input. */
     public static final int MAX_SECRET_BYTES = 4096;
 
+    /**
+     * The handshake key material of TLS-only mode. Public on purpose: there, peers are
+     * authenticated by their certificates (the transport delivers a frame only from the address
+     * its certificate names), so the handshake needs no secret; the Diffie-Hellman exchange
+     * still makes every session and wrap key private to its two processes.
+     */
+    private static final byte[] TLS_MODE_SECRET = "vsync: TLS mode, peers authenticated by certificates"
+            .getBytes(StandardCharsets.US_ASCII);
+
     private final byte[] clusterSecret;
+    private final TlsConfig tls;
 
     private SecurityConfig(byte[] clusterSecret) {
+        this(clusterSecret, null);
+    }
+
+    private SecurityConfig(byte[] clusterSecret, TlsConfig tls) {
         this.clusterSecret = clusterSecret;
+        this.tls = tls;
+    }
+
+    /**
+     * Certificates instead of a shared secret: TLS with mutual authentication on every
+     * connection (see docs/security.md for which to pick).
+     */
+    public static SecurityConfig tls(TlsConfig tls) {
+        return new SecurityConfig(null, Objects.requireNonNull(tls, "tls"));
+    }
+
+    /** TLS from key and trust store files, with the defaults of {@link TlsConfig.Builder}. */
+    public static SecurityConfig tls(Path keyStore, char[] keyStorePassword, Path trustStore,
+                                     char[] trustStorePassword) {
+        return tls(TlsConfig.builder().keyStore(keyStore, keyStorePassword).trustStore(trustStore, trustStorePassword)
+                .build());
+    }
+
+    /** This cluster secret and TLS together: the secret also authenticates the group-key handshakes. */
+    public SecurityConfig withTls(TlsConfig tls) {
+        if (clusterSecret == null) {
+            return tls(tls);
+        }
+        return new SecurityConfig(clusterSecret, Objects.requireNonNull(tls, "tls"));
+    }
+
+    /** The TLS settings, or null without TLS. */
+    public TlsConfig tlsConfig() {
+        return tls;
+    }
+
+    public boolean hasClusterSecret() {
+        return clusterSecret != null;
     }
 
     /**
@@ -76,19 +130,20 @@ public final class SecurityConfig {
         return new SecurityConfig(validated(decode(text, what), what));
     }
 
-    /** A copy of the secret, for key derivation. */
+    /** A copy of the secret, for key derivation; in TLS-only mode, the public constant above. */
     byte[] secret() {
-        return clusterSecret.clone();
+        return clusterSecret != null ? clusterSecret.clone() : TLS_MODE_SECRET.clone();
     }
 
-    /** The secret's length only: the secret itself is never shown. */
+    /** The secret's length only (0 without one): the secret itself is never shown. */
     public int secretLength() {
-        return clusterSecret.length;
+        return clusterSecret != null ? clusterSecret.length : 0;
     }
 
     @Override
     public String toString() {
-        return "SecurityConfig[cluster secret: " + clusterSecret.length + " bytes, not shown]";
+        return "SecurityConfig[" + (clusterSecret != null ? "cluster secret: " + clusterSecret.length
+                + " bytes, not shown" : "no cluster secret") + (tls != null ? ", " + tls : "") + "]";
     }
 
     private static byte[] decode(String text, String what) {

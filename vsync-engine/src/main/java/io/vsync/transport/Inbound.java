@@ -13,6 +13,8 @@ final class Inbound {
     final SelectionKey key;
     final FrameAssembler assembler;
     final long acceptedNanos;
+    /** Plain or TLS; set once, by the I/O loop, right after accepting. */
+    ConnectionFilter filter;
     /** The peer's listen address, once its Hello arrived. */
     String peer;
 

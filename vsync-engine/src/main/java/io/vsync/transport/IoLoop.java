@@ -37,6 +37,9 @@ final class IoLoop implements Runnable {
     private final TransportConfig config;
     private final TransportListener listener;
     private final Counters counters;
+    /** Null: plain connections. */
+    private final TransportTls tls;
+    private final LogLimiter plainLog = new LogLimiter(System.getLogger(PlainFilter.class.getName()));
     private final List<Outbound> connecting = new ArrayList<>();
     private final List<Inbound> inbound = new ArrayList<>();
     private final ByteBuffer discard = ByteBuffer.allocate(256);
@@ -44,7 +47,7 @@ final class IoLoop implements Runnable {
     private long lastHousekeepingNanos = System.nanoTime();
 
     IoLoop(Selector selector, ServerSocketChannel server, OutboundTable outbound, FrameCodec codec,
-           TransportConfig config, TransportListener listener, Counters counters) {
+           TransportConfig config, TransportListener listener, Counters counters, TransportTls tls) {
         this.selector = selector;
         this.server = server;
         this.outbound = outbound;
@@ -52,6 +55,7 @@ final class IoLoop implements Runnable {
         this.config = config;
         this.listener = listener;
         this.counters = counters;
+        this.tls = tls;
     }
 
     /** Asks the loop to end; it closes every channel on its way out. */
@@ -142,6 +146,8 @@ final class IoLoop implements Runnable {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
                 Inbound in = new Inbound(ch, key, codec, config.readBufferSize(), System.nanoTime());
+                in.filter = tls == null ? ConnectionFilter.plainInbound(plainLog) : new TlsFilter(tls, false, null,
+                        codec);
                 key.attach(in);
                 inbound.add(in);
                 counters.openConnections.incrementAndGet();
@@ -153,8 +159,8 @@ final class IoLoop implements Runnable {
 
     private void read(Inbound in) {
         try {
-            for (int i = 0; i < READS_PER_PASS && running && in.key.isValid(); i++) {
-                int n = in.channel.read(in.assembler.readTarget());
+            for (int i = 0; (i < READS_PER_PASS || in.filter.hasBufferedInput()) && running && in.key.isValid(); i++) {
+                int n = in.filter.read(in.channel, in.assembler.readTarget());
                 if (n < 0) {
                     closeInbound(in, true);
                     return;
@@ -171,6 +177,9 @@ final class IoLoop implements Runnable {
             closeInbound(in, true);
         } catch (IOException e) {
             closeInbound(in, true);
+        } catch (ConnectionFilter.Refused e) { // its filter logged why
+            counters.malformed.increment();
+            closeInbound(in, false);
         }
     }
 
@@ -181,7 +190,11 @@ final class IoLoop implements Runnable {
         }
         counters.framesIn.increment();
         if (in.peer == null) {
-            in.peer = codec.decodeHelloBody(body).listenAddress(); // not a hello: the stream is not ours
+            String address = codec.decodeHelloBody(body).listenAddress(); // not a hello: the stream is not ours
+            if (in.filter.refusal(address) != null) {
+                throw new ConnectionFilter.Refused(address);
+            }
+            in.peer = address;
             return;
         }
         ProtocolMessage message;
@@ -208,6 +221,7 @@ final class IoLoop implements Runnable {
             return; // already closed
         }
         in.key.cancel();
+        in.filter.closing(in.channel);
         closeQuietly(in.channel);
         inbound.remove(in);
         counters.openConnections.decrementAndGet();
@@ -240,6 +254,8 @@ final class IoLoop implements Runnable {
         try {
             InetSocketAddress address = HostPort.resolve(c.address);
             c.channel = SocketChannel.open();
+            c.filter = tls == null ? ConnectionFilter.plainOutbound(c.address, plainLog)
+                    : new TlsFilter(tls, true, c.address, codec);
             c.channel.configureBlocking(false);
             c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.key = c.channel.register(selector, SelectionKey.OP_CONNECT, c);
@@ -269,17 +285,20 @@ final class IoLoop implements Runnable {
         if (key.isReadable()) {
             // The peer never writes on our sending connection: a read only tells us it closed.
             try {
-                int n = c.channel.read(discard.clear());
+                int n = c.filter.read(c.channel, discard.clear());
                 if (n < 0) {
                     connectionLost(c);
                     return;
                 }
-            } catch (IOException e) {
+            } catch (IOException | MalformedFrameException e) {
                 connectionLost(c);
+                return;
+            } catch (ConnectionFilter.Refused e) {
+                refused(c, e.getMessage());
                 return;
             }
         }
-        if (key.isValid() && key.isWritable()) {
+        if (key.isValid() && (key.isWritable() || c.filter.readyToFlush())) {
             flush(c);
         }
     }
@@ -297,6 +316,31 @@ final class IoLoop implements Runnable {
             c.key.interestOps(done ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         } catch (IOException e) {
             connectionLost(c);
+        } catch (ConnectionFilter.Refused e) {
+            refused(c, e.getMessage());
+        }
+    }
+
+    /**
+     * The peer refused us, or we refused its TLS identity: back off as after a failed connect,
+     * but report a lost connection, not an unreachable peer. The peer is alive; a joiner that
+     * took its seeds for dead would found a group of its own.
+     */
+    private void refused(Outbound c, String reason) {
+        if (c.isClosed()) {
+            return;
+        }
+        connecting.remove(c);
+        outbound.connectFailed(c);
+        counters.dropped.add(c.close());
+        counters.openConnections.decrementAndGet();
+        LOG.log(Level.DEBUG, "peer {0} refused: {1}", c.address, reason);
+        if (running) {
+            try {
+                listener.onConnectionLost(c.address);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "transport listener failed", e);
+            }
         }
     }
 

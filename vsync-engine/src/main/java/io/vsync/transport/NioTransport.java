@@ -35,6 +35,7 @@ public final class NioTransport implements Transport {
     private final TransportListener listener;
     private final FrameCodec codec;
     private final Counters counters = new Counters();
+    private final TransportTls tls;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private volatile String localAddress;
     private volatile OutboundTable outbound;
@@ -42,6 +43,15 @@ public final class NioTransport implements Transport {
     private Thread ioThread;
 
     public NioTransport(TransportConfig config, TransportListener listener) {
+        this(config, listener, null);
+    }
+
+    /**
+     * A transport whose connections all run TLS ({@code tls} non-null): peers without TLS, or
+     * whose certificate is not trusted or does not name their address, are refused.
+     */
+    public NioTransport(TransportConfig config, TransportListener listener, TransportTls tls) {
+        this.tls = tls;
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.codec = new FrameCodec(config.maxFrameLength());
@@ -72,7 +82,7 @@ public final class NioTransport implements Transport {
         localAddress = HostPort.format(config.hostToAdvertise(), port);
         ByteBuffer hello = codec.encode(new Hello(localAddress));
         outbound = new OutboundTable(selector, hello, config);
-        loop = new IoLoop(selector, server, outbound, codec, config, listener, counters);
+        loop = new IoLoop(selector, server, outbound, codec, config, listener, counters, tls);
         ioThread = new Thread(loop, "vsync-io-" + port);
         ioThread.setDaemon(true);
         if (!state.compareAndSet(State.NEW, State.RUNNING)) { // closed while we were binding

@@ -29,6 +29,8 @@ final class Outbound {
 
     // I/O thread only.
     SocketChannel channel;
+    /** Plain or TLS; set with the channel. */
+    ConnectionFilter filter;
     SelectionKey key;
     boolean connected;
     long connectDeadlineNanos;
@@ -74,7 +76,8 @@ final class Outbound {
      * Writes queued frames, coalesced through the direct write buffer, until the queue is
      * empty or the socket is full.
      *
-     * @return true when everything was written; false when the socket is full (wait for OP_WRITE)
+     * @return true when everything was written, or the rest waits for the peer (a TLS handshake:
+     *         the read that completes it flushes again); false when the socket is full (wait for OP_WRITE)
      */
     boolean flush(Counters counters) throws IOException {
         if (out == null) {
@@ -83,14 +86,14 @@ final class Outbound {
         while (true) {
             fill(counters);
             if (out.position() == 0) {
-                return true;
+                return !filter.hasPendingOutput();
             }
             out.flip();
-            int written = channel.write(out);
+            int written = filter.write(channel, out);
             counters.bytesOut.add(written);
             out.compact();
             if (out.position() > 0) {
-                return false;
+                return filter.waitingForPeer();
             }
         }
     }
@@ -123,6 +126,9 @@ final class Outbound {
             key.cancel();
         }
         if (channel != null) {
+            if (filter != null) {
+                filter.closing(channel);
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {

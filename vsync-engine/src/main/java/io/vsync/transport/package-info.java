@@ -16,6 +16,16 @@
  * (64 KiB by default) and writes it in one call, so a burst becomes a few large writes;
  * TCP_NODELAY is on, so a lone frame leaves at once.
  *
+ * <h2>TLS</h2>
+ * Optional ({@link io.vsync.transport.TransportTls}, built from key stores by
+ * {@code io.vsync.security.TlsConfig}): the I/O loop reads and writes every connection's bytes
+ * through a per-connection filter, a pass-through without TLS, an {@code SSLEngine} with it
+ * (client mode on the connections this engine opens, server mode requiring a client certificate
+ * on those it accepts). The peer's certificate must name the host of its address: the acceptor
+ * checks the Hello's listen address, the connector the address it dialled. A peer with other
+ * settings (no TLS, an untrusted certificate, another address) is refused, counted
+ * ({@link io.vsync.transport.TlsStats}) and logged on both sides, at most every 10 s per peer.
+ *
  * <h2>Loss, by design</h2>
  * The transport never blocks a sender and never grows without bound; it drops instead, counts
  * the drop ({@link io.vsync.transport.TransportStats#droppedFrames()}), and leaves recovery to

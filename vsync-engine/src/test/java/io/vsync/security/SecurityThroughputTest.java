@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cost of security: orderedSend throughput of three engines over loopback TCP, plain and
- * secure, in alternating rounds of one run. Opt-in (it takes about a minute and wants a quiet
+ * The cost of security: orderedSend throughput of three engines over loopback TCP, plain,
+ * secure (cluster secret) and TLS, in alternating rounds of one run. Opt-in (it takes about a minute and wants a quiet
  * machine):
  * {@code ./mvnw -o -pl vsync-engine test -Dtest=SecurityThroughputTest -Dvsync.perf=true
  * [-Dvsync.perf.seconds=5 -Dvsync.perf.rounds=3 -Dvsync.perf.payload=100]}; the figures are in
@@ -37,33 +37,42 @@ class SecurityThroughputTest {
         int payload = Integer.getInteger("vsync.perf.payload", 100);
         List<Double> plain = new ArrayList<>();
         List<Double> secure = new ArrayList<>();
+        List<Double> tls = new ArrayList<>();
         List<Double> plainCpu = new ArrayList<>();
         List<Double> secureCpu = new ArrayList<>();
+        List<Double> tlsCpu = new ArrayList<>();
         List<Double> plainAlloc = new ArrayList<>();
         List<Double> secureAlloc = new ArrayList<>();
+        List<Double> tlsAlloc = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            Round p = measure(false, seconds, payload);
-            Round s = measure(true, seconds, payload);
+            Round p = measure(Mode.PLAIN, seconds, payload);
+            Round s = measure(Mode.SECRET, seconds, payload);
+            Round t = measure(Mode.TLS, seconds, payload);
             plain.add(p.rate());
             secure.add(s.rate());
+            tls.add(t.rate());
             plainCpu.add(p.cpuMicrosPerMessage());
             secureCpu.add(s.cpuMicrosPerMessage());
+            tlsCpu.add(t.cpuMicrosPerMessage());
             plainAlloc.add(p.bytesPerMessage());
             secureAlloc.add(s.bytesPerMessage());
-            System.out.printf("round %d: plain %.0f msg/s %.1f us-cpu/msg %.0f B/msg, secure %.0f msg/s %.1f us-cpu/msg "
-                    + "%.0f B/msg%n", round + 1, p.rate(), p.cpuMicrosPerMessage(), p.bytesPerMessage(), s.rate(),
-                    s.cpuMicrosPerMessage(), s.bytesPerMessage());
+            tlsAlloc.add(t.bytesPerMessage());
+            System.out.printf("round %d: plain %s, secure %s, tls %s%n", round + 1, p, s, t);
         }
         double p = median(plain);
         double s = median(secure);
+        double t = median(tls);
         double pc = median(plainCpu);
         double sc = median(secureCpu);
+        double tc = median(tlsCpu);
         System.out.printf("orderedSend, 3 engines over loopback, %d-byte payloads, median of %d rounds of %d s:%n"
                 + "  plain  %.0f msg/s, %.1f us CPU/msg, %.0f B allocated/msg%n"
                 + "  secure %.0f msg/s, %.1f us CPU/msg, %.0f B allocated/msg%n"
-                + "  secure/plain = %.2f (cost %.0f%%); CPU per message secure/plain = %.2f%n",
-                payload, rounds, seconds, p, pc, median(plainAlloc), s, sc, median(secureAlloc), s / p,
-                100 * (1 - s / p), sc / pc);
+                + "  tls    %.0f msg/s, %.1f us CPU/msg, %.0f B allocated/msg%n"
+                + "  secure/plain = %.2f (cost %.0f%%), tls/plain = %.2f (cost %.0f%%); "
+                + "CPU per message secure/plain = %.2f, tls/plain = %.2f%n",
+                payload, rounds, seconds, p, pc, median(plainAlloc), s, sc, median(secureAlloc),
+                t, tc, median(tlsAlloc), s / p, 100 * (1 - s / p), t / p, 100 * (1 - t / p), sc / pc, tc / pc);
     }
 
     /**
@@ -72,6 +81,11 @@ class SecurityThroughputTest {
      * say more than the rate, which depends on what else runs.
      */
     record Round(double rate, double cpuMicrosPerMessage, double bytesPerMessage) {
+
+        @Override
+        public String toString() {
+            return String.format("%.0f msg/s %.1f us-cpu/msg %.0f B/msg", rate, cpuMicrosPerMessage, bytesPerMessage);
+        }
     }
 
     /** Bytes allocated so far by the live threads, by thread id. */
@@ -107,7 +121,10 @@ class SecurityThroughputTest {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static Round measure(boolean secured, int seconds, int payload) throws Exception {
+    /** Plain TCP; the cluster secret; TLS certificates (with the view keys on top, as the builder sets them up). */
+    private enum Mode { PLAIN, SECRET, TLS }
+
+    private static Round measure(Mode mode, int seconds, int payload) throws Exception {
         List<String> addresses = Cluster.freeAddresses(3);
         List<VsyncEngine> engines = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
@@ -117,8 +134,10 @@ class SecurityThroughputTest {
                 int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
                 NioVsyncEngine.Builder b = NioVsyncEngine.builder().nodeName(address).bind("127.0.0.1", port)
                         .seeds(addresses).heartbeatInterval(Duration.ofMillis(100)).failureTimeout(Duration.ofSeconds(3));
-                if (secured) {
+                if (mode == Mode.SECRET) {
                     b.security(SecurityConfig.clusterSecret(SecureTransportTest.SECRET));
+                } else if (mode == Mode.TLS) {
+                    b.tls(TestPki.get().config(TestPki.get().member));
                 }
                 VsyncEngine engine = b.build();
                 engine.start();

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import io.vsync.api.MetricsListener;
@@ -13,6 +14,8 @@ import io.vsync.api.PayloadCodec;
 import io.vsync.api.VsyncEngine;
 import io.vsync.durability.FsyncPolicy;
 import io.vsync.durability.SafeLogConfig;
+import io.vsync.security.TlsConfig;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies the {@code vsync.*} properties, the payload codec, the application's
@@ -122,8 +125,9 @@ public class VsyncEngineConfigurer {
             else if (security.getClusterSecretFile() != null) {
                 builder.clusterSecretFile(security.getClusterSecretFile());
             }
-            else {
-                LOG.info("Vsync traffic is not authenticated: set vsync.security.cluster-secret to secure the cluster");
+            else if (!security.getTls().isEnabled()) {
+                LOG.info("Vsync traffic is not authenticated: set vsync.security.cluster-secret (or "
+                        + "vsync.security.tls.*) to secure the cluster");
             }
         }
         catch (IllegalArgumentException ex) {
@@ -132,6 +136,63 @@ public class VsyncEngineConfigurer {
                     : "vsync.security.cluster-secret-file";
             throw VsyncStartupException.of(property + ": " + ex.getMessage(), null, p, null);
         }
+        applyTls(p, builder);
+    }
+
+    private static void applyTls(VsyncProperties p, VsyncEngine.Builder builder) {
+        VsyncProperties.Tls tls = p.getSecurity().getTls();
+        if (!tls.isEnabled()) {
+            if (tls.getKeyStore() != null || tls.getTrustStore() != null) {
+                LOG.warn("vsync.security.tls.key-store or trust-store is set but vsync.security.tls.enabled is not "
+                        + "true: TLS is off");
+            }
+            return;
+        }
+        TlsConfig config;
+        try {
+            TlsConfig.Builder b = TlsConfig.builder()
+                .keyStore(Objects.requireNonNull(tls.getKeyStore()), chars(tls.getKeyStorePassword()))
+                .trustStore(Objects.requireNonNull(tls.getTrustStore()), chars(tls.getTrustStorePassword()))
+                .keyStoreType(tls.getKeyStoreType())
+                .trustStoreType(tls.getTrustStoreType())
+                .keyAlias(tls.getKeyAlias())
+                .protocols(tls.getProtocols().toArray(String[]::new));
+            if (tls.getKeyPassword() != null) {
+                b.keyPassword(tls.getKeyPassword().toCharArray());
+            }
+            config = b.build();
+        }
+        catch (IllegalArgumentException ex) {
+            // TlsConfig's messages name the file and never contain a password.
+            throw VsyncStartupException.of(tlsProperty(ex.getMessage()) + ": " + ex.getMessage(), null, p, null);
+        }
+        builder.tls(config);
+    }
+
+    /** The property a TlsConfig message is about. */
+    private static String tlsProperty(@Nullable String message) {
+        String m = (message != null) ? message : "";
+        if (m.contains("key alias")) {
+            return "vsync.security.tls.key-alias";
+        }
+        if (m.contains("protocol")) {
+            return "vsync.security.tls.protocols";
+        }
+        boolean trust = m.contains("trust store");
+        if (m.contains("wrong key password")) {
+            return "vsync.security.tls.key-password";
+        }
+        if (m.contains("wrong password")) {
+            return trust ? "vsync.security.tls.trust-store-password" : "vsync.security.tls.key-store-password";
+        }
+        if (m.contains("type '")) {
+            return trust ? "vsync.security.tls.trust-store-type" : "vsync.security.tls.key-store-type";
+        }
+        return trust ? "vsync.security.tls.trust-store" : "vsync.security.tls.key-store";
+    }
+
+    private static char @Nullable [] chars(@Nullable String password) {
+        return (password != null) ? password.toCharArray() : null;
     }
 
     /** The configured seeds followed by those found through {@code vsync.seed-dns}, without duplicates. */

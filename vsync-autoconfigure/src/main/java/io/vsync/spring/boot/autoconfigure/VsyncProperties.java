@@ -232,6 +232,21 @@ public class VsyncProperties implements Validator {
             errors.reject("vsync.invalid", "vsync.security.cluster-secret and vsync.security.cluster-secret-file are "
                     + "both set: set one of them");
         }
+        Tls tls = p.security.tls;
+        if (tls.enabled) {
+            if (tls.keyStore == null) {
+                errors.reject("vsync.invalid", "vsync.security.tls.key-store must be set when vsync.security.tls.enabled"
+                        + " is true: this member's private key and certificate");
+            }
+            if (tls.trustStore == null) {
+                errors.reject("vsync.invalid", "vsync.security.tls.trust-store must be set when "
+                        + "vsync.security.tls.enabled is true: the certificates (usually the cluster's CA) that members'"
+                        + " certificates are checked against");
+            }
+            if (tls.protocols.isEmpty()) {
+                errors.reject("vsync.invalid", "vsync.security.tls.protocols must name at least one protocol, e.g. TLSv1.3");
+            }
+        }
         if (p.port < 0 || p.port > 65535) {
             reject(errors, "port", p.port, "must be between 0 and 65535 (0 picks a free port)");
         }
@@ -529,6 +544,13 @@ public class VsyncProperties implements Validator {
         /** File holding the cluster secret, instead of vsync.security.cluster-secret. */
         private @Nullable Path clusterSecretFile;
 
+        /** TLS with certificates on every connection, instead of (or beside) the cluster secret. */
+        private final Tls tls = new Tls();
+
+        public Tls getTls() {
+            return this.tls;
+        }
+
         public @Nullable String getClusterSecret() {
             return this.clusterSecret;
         }
@@ -548,7 +570,135 @@ public class VsyncProperties implements Validator {
         @Override
         public String toString() {
             return "Security[cluster-secret " + (this.clusterSecret == null ? "unset" : "set") + ", cluster-secret-file "
-                    + this.clusterSecretFile + "]";
+                    + this.clusterSecretFile + ", " + this.tls + "]";
+        }
+
+    }
+
+    /**
+     * TLS between members (see docs/security.md, "TLS"): mutual authentication with each
+     * member's key store, checked against the trust store; each certificate must name its
+     * member's host.
+     */
+    public static class Tls {
+
+        /** Whether every connection runs TLS; needs key-store and trust-store. */
+        private boolean enabled;
+
+        /** This member's private key and certificate (PKCS12 or JKS). */
+        private @Nullable Path keyStore;
+
+        /** Password of the key store. */
+        private @Nullable String keyStorePassword;
+
+        /** Type of the key store: PKCS12 or JKS. Default: JKS for a .jks file, else PKCS12. */
+        private @Nullable String keyStoreType;
+
+        /** Password of the private key, when it differs from the key store's. */
+        private @Nullable String keyPassword;
+
+        /** Alias of the private key to present, when the key store holds several. */
+        private @Nullable String keyAlias;
+
+        /** Certificates that members' certificates are checked against, usually the cluster's CA. */
+        private @Nullable Path trustStore;
+
+        /** Password of the trust store. */
+        private @Nullable String trustStorePassword;
+
+        /** Type of the trust store: PKCS12 or JKS. Default: JKS for a .jks file, else PKCS12. */
+        private @Nullable String trustStoreType;
+
+        /** TLS protocols to enable. */
+        private List<String> protocols = new ArrayList<>(List.of("TLSv1.3"));
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public @Nullable Path getKeyStore() {
+            return this.keyStore;
+        }
+
+        public void setKeyStore(@Nullable Path keyStore) {
+            this.keyStore = keyStore;
+        }
+
+        public @Nullable String getKeyStorePassword() {
+            return this.keyStorePassword;
+        }
+
+        public void setKeyStorePassword(@Nullable String keyStorePassword) {
+            this.keyStorePassword = keyStorePassword;
+        }
+
+        public @Nullable String getKeyStoreType() {
+            return this.keyStoreType;
+        }
+
+        public void setKeyStoreType(@Nullable String keyStoreType) {
+            this.keyStoreType = keyStoreType;
+        }
+
+        public @Nullable String getKeyPassword() {
+            return this.keyPassword;
+        }
+
+        public void setKeyPassword(@Nullable String keyPassword) {
+            this.keyPassword = keyPassword;
+        }
+
+        public @Nullable String getKeyAlias() {
+            return this.keyAlias;
+        }
+
+        public void setKeyAlias(@Nullable String keyAlias) {
+            this.keyAlias = keyAlias;
+        }
+
+        public @Nullable Path getTrustStore() {
+            return this.trustStore;
+        }
+
+        public void setTrustStore(@Nullable Path trustStore) {
+            this.trustStore = trustStore;
+        }
+
+        public @Nullable String getTrustStorePassword() {
+            return this.trustStorePassword;
+        }
+
+        public void setTrustStorePassword(@Nullable String trustStorePassword) {
+            this.trustStorePassword = trustStorePassword;
+        }
+
+        public @Nullable String getTrustStoreType() {
+            return this.trustStoreType;
+        }
+
+        public void setTrustStoreType(@Nullable String trustStoreType) {
+            this.trustStoreType = trustStoreType;
+        }
+
+        public List<String> getProtocols() {
+            return this.protocols;
+        }
+
+        public void setProtocols(List<String> protocols) {
+            this.protocols = protocols;
+        }
+
+        /** Never shows a password, only whether one is set. */
+        @Override
+        public String toString() {
+            return "Tls[enabled " + this.enabled + ", key-store " + this.keyStore + ", key-store-password "
+                    + (this.keyStorePassword == null ? "unset" : "set") + ", key-alias " + this.keyAlias
+                    + ", trust-store " + this.trustStore + ", trust-store-password "
+                    + (this.trustStorePassword == null ? "unset" : "set") + ", protocols " + this.protocols + "]";
         }
 
     }

@@ -37,6 +37,14 @@ public class RecordingBuilder implements VsyncEngine.Builder {
         return this;
     }
 
+    public io.vsync.security.TlsConfig tls;
+
+    @Override
+    public RecordingBuilder tls(io.vsync.security.TlsConfig tls) {
+        this.tls = tls;
+        return this;
+    }
+
     public String host;
 
     public int port = -1;
