@@ -117,7 +117,24 @@ public final class FrameCodec {
      * bytes, which it consumes). This is what a stream reader calls once it has a whole frame.
      */
     public ProtocolMessage decodeBody(ByteBuffer body) throws MalformedFrameException {
-        FrameReader r = new FrameReader(body);
+        return readBody(new FrameReader(body));
+    }
+
+    /** Decodes a body that must be a {@link Hello}: the first frame of every connection. */
+    public Hello decodeHelloBody(ByteBuffer body) throws MalformedFrameException {
+        return readHelloBody(new FrameReader(body));
+    }
+
+    /**
+     * A decoder for one connection's frames, which remembers the group names and member ids it
+     * decoded lately: steady traffic then allocates nothing per frame but the message and its
+     * payload. It decodes exactly as {@link #decodeBody} does.
+     */
+    public FrameDecoder newDecoder() {
+        return new FrameDecoder();
+    }
+
+    static ProtocolMessage readBody(FrameReader r) throws MalformedFrameException {
         byte type = readHeader(r);
         if (type == FrameType.HELLO) {
             throw new MalformedFrameException("hello frame where a protocol message was expected");
@@ -127,9 +144,7 @@ public final class FrameCodec {
         return message;
     }
 
-    /** Decodes a body that must be a {@link Hello}: the first frame of every connection. */
-    public Hello decodeHelloBody(ByteBuffer body) throws MalformedFrameException {
-        FrameReader r = new FrameReader(body);
+    static Hello readHelloBody(FrameReader r) throws MalformedFrameException {
         byte type = readHeader(r);
         if (type != FrameType.HELLO) {
             throw new MalformedFrameException("expected a hello frame, got type " + type);

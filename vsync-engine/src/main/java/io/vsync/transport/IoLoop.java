@@ -142,6 +142,7 @@ final class IoLoop implements Runnable {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
                 Inbound in = new Inbound(ch, key, codec, config.readBufferSize(), System.nanoTime());
+                in.sink = body -> frame(in, body);
                 key.attach(in);
                 inbound.add(in);
                 counters.openConnections.incrementAndGet();
@@ -163,7 +164,7 @@ final class IoLoop implements Runnable {
                     return;
                 }
                 counters.bytesIn.add(n);
-                in.assembler.drain(body -> frame(in, body));
+                in.assembler.drain(in.sink);
             }
         } catch (MalformedFrameException e) {
             counters.malformed.increment();
@@ -181,12 +182,12 @@ final class IoLoop implements Runnable {
         }
         counters.framesIn.increment();
         if (in.peer == null) {
-            in.peer = codec.decodeHelloBody(body).listenAddress(); // not a hello: the stream is not ours
+            in.peer = in.decoder.decodeHelloBody(body).listenAddress(); // not a hello: the stream is not ours
             return;
         }
         ProtocolMessage message;
         try {
-            message = codec.decodeBody(body);
+            message = in.decoder.decodeBody(body);
         } catch (MalformedFrameException e) {
             counters.malformed.increment();
             LOG.log(Level.DEBUG, "dropped a malformed frame from {0}: {1}", in.peer, e.getMessage());
