@@ -91,11 +91,13 @@ class SteadyStateCostProbeTest {
         long warmup = Integer.getInteger("vsync.probe.warmup", 150_000) / MEMBERS * MEMBERS;
         round(groups, delivered, warmup, 0);
         long[] framesBefore = frames();
+        long[] vmBefore = vmCounters();
         Map<String, long[]> before = threadCounters();
         long[] senders = round(groups, delivered, msgs, warmup); // its threads end before the snapshot
         Map<String, long[]> after = threadCounters();
         after.put("probe-sender", senders);
         long[] framesAfter = frames();
+        long[] vmAfter = vmCounters();
 
         Map<String, long[]> byRole = new TreeMap<>();
         long allBytes = 0;
@@ -115,9 +117,11 @@ class SteadyStateCostProbeTest {
         byRole.forEach((role, v) -> split.append(String.format(" %s=%.0fB/%.2fus", role,
                 (double) v[0] / msgs / MEMBERS, v[1] / 1000.0 / msgs)));
         System.out.printf("PROBE ordered msgs=%d size=%d bytes_per_msg_member=%.0f cpu_us_per_msg=%.2f (java threads,"
-                + " all members) frames_out_per_msg_member=%.2f wire_bytes_per_msg_member=%.0f%n"
+                + " all members) process_cpu_us_per_msg=%.2f (GC and JIT included) gc_count=%d gc_ms=%d"
+                + " frames_out_per_msg_member=%.2f wire_bytes_per_msg_member=%.0f%n"
                 + "# by thread (bytes per msg per member / cpu us per msg, all members):%s%n",
-                msgs, SIZE, perMsgMember, allCpu / 1000.0 / msgs,
+                msgs, SIZE, perMsgMember, allCpu / 1000.0 / msgs, (vmAfter[0] - vmBefore[0]) / 1000.0 / msgs,
+                vmAfter[1] - vmBefore[1], vmAfter[2] - vmBefore[2],
                 (double) (framesAfter[0] - framesBefore[0]) / msgs / MEMBERS,
                 (double) (framesAfter[1] - framesBefore[1]) / msgs / MEMBERS, split);
         assertThat(perMsgMember).as("bytes allocated per ordered message per member").isLessThan(maxBytes);
@@ -171,6 +175,19 @@ class SteadyStateCostProbeTest {
             total[1] += e.stats().bytesOut();
         }
         return total;
+    }
+
+    /** This process's CPU ns, and its collections and their total ms. */
+    private static long[] vmCounters() {
+        long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        long count = 0;
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {cpu, count, ms};
     }
 
     /** Allocated bytes and CPU ns of every live thread, keyed by name and id. */
