@@ -76,23 +76,25 @@ final class FrameReader {
         if (names == null) {
             return utf8(len, what);
         }
-        int pos = buf.position();
-        String cached = names.string(buf, pos, len);
+        buf.get(buf.position(), names.scratch, 0, len);
+        String cached = names.string(len);
         if (cached != null) {
-            buf.position(pos + len);
+            buf.position(buf.position() + len);
             return cached;
         }
         String value = utf8(len, what);
-        names.putString(buf, pos, len, value);
+        names.putString(len, value);
         return value;
     }
 
     MemberId memberId(String what) throws MalformedFrameException {
         int len = u8();
         need(len, what);
-        int pos = buf.position();
-        if (names != null && buf.remaining() >= len + 8) {
-            MemberId cached = names.member(buf, pos, len, buf.getLong(pos + len));
+        boolean lookup = names != null && buf.remaining() >= len + 8;
+        if (lookup) {
+            int pos = buf.position();
+            buf.get(pos, names.scratch, 0, len);
+            MemberId cached = names.member(len, buf.getLong(pos + len));
             if (cached != null) {
                 buf.position(pos + len + 8);
                 return cached;
@@ -104,8 +106,8 @@ final class FrameReader {
             throw new MalformedFrameException(what + ": blank address");
         }
         MemberId id = new MemberId(address, incarnation);
-        if (names != null) {
-            names.putMember(buf, pos, len, id);
+        if (lookup) {
+            names.putMember(len, id); // the scratch still holds the address bytes
         }
         return id;
     }
