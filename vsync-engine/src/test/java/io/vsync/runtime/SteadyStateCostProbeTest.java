@@ -60,7 +60,7 @@ class SteadyStateCostProbeTest {
     @Test
     void orderedMessagesAllocateLittleInSteadyState() throws Exception {
         int msgs = Integer.getInteger("vsync.probe.msgs", 60_000) / MEMBERS * MEMBERS;
-        long maxBytes = Long.getLong("vsync.probe.maxBytes", 3_400);
+        long maxBytes = Long.getLong("vsync.probe.maxBytes", 2_900);
         List<String> addresses = freeAddresses();
         List<Group> groups = new ArrayList<>();
         AtomicLong[] delivered = new AtomicLong[MEMBERS];
