@@ -36,14 +36,8 @@ final class BodyEncoder {
     /** Writes the body of {@code m} and returns its {@link FrameType} code. */
     static byte write(FrameWriter w, ProtocolMessage m) {
         if (m instanceof Data d) {
-            w.string(d.group(), "group name");
-            w.i64(d.viewId());
-            w.memberId(d.sender());
-            w.i64(d.seq());
-            w.i64(d.msgNo());
-            w.u8(d.kind());
-            w.bool(d.last());
-            w.bytes(d.payload());
+            writeDataHead(w, d);
+            w.raw(d.payload());
             return FrameType.DATA;
         }
         if (m instanceof Ack a) {
@@ -168,6 +162,19 @@ final class BodyEncoder {
         }
         // Unreachable while ProtocolMessage is sealed and every record is handled above.
         throw new IllegalArgumentException("no frame type for " + m.getClass().getName());
+    }
+
+    /** A Data body up to and including its payload's length field: the payload bytes follow. */
+    static byte writeDataHead(FrameWriter w, Data d) {
+        w.string(d.group(), "group name");
+        w.i64(d.viewId());
+        w.memberId(d.sender());
+        w.i64(d.seq());
+        w.i64(d.msgNo());
+        w.u8(d.kind());
+        w.bool(d.last());
+        w.i32(d.payload().length);
+        return FrameType.DATA;
     }
 
     static byte writeHello(FrameWriter w, Hello hello) {

@@ -97,6 +97,38 @@ public final class FrameCodec {
     }
 
     /**
+     * Encodes one frame for a stream transport, the same bytes as {@link #encode(ProtocolMessage)}
+     * but without copying a Data payload: the frame refers to it, so it must not change
+     * afterwards (the engine never changes a payload once sent). Errors as {@code encode}.
+     */
+    public EncodedFrame encodeFrame(ProtocolMessage message) {
+        if (message instanceof Data d) {
+            int payload = d.payload().length;
+            if (payload > maxFrameLength) {
+                throw tooLarge(payload);
+            }
+            // Exact for ASCII names, which is the rule; the writer grows for others.
+            FrameWriter w = startFrame(LENGTH_BYTES + MAX_DATA_OVERHEAD - 2 * MAX_STRING_BYTES
+                    + d.group().length() + d.sender().address().length());
+            byte type = BodyEncoder.writeDataHead(w, d);
+            patch(w, type, payload);
+            return new EncodedFrame(w.array(), w.position(), d.payload());
+        }
+        FrameWriter w = startFrame(128);
+        byte type = BodyEncoder.write(w, message);
+        patch(w, type, 0);
+        return new EncodedFrame(w.array(), w.position(), null);
+    }
+
+    /** The handshake frame for a stream transport. */
+    public EncodedFrame encodeFrame(Hello hello) {
+        FrameWriter w = startFrame(64);
+        byte type = BodyEncoder.writeHello(w, hello);
+        patch(w, type, 0);
+        return new EncodedFrame(w.array(), w.position(), null);
+    }
+
+    /**
      * Decodes one complete frame, length prefix included, consuming the buffer. The length
      * field must match the bytes given exactly.
      */
@@ -117,7 +149,24 @@ public final class FrameCodec {
      * bytes, which it consumes). This is what a stream reader calls once it has a whole frame.
      */
     public ProtocolMessage decodeBody(ByteBuffer body) throws MalformedFrameException {
-        FrameReader r = new FrameReader(body);
+        return readBody(new FrameReader(body));
+    }
+
+    /** Decodes a body that must be a {@link Hello}: the first frame of every connection. */
+    public Hello decodeHelloBody(ByteBuffer body) throws MalformedFrameException {
+        return readHelloBody(new FrameReader(body));
+    }
+
+    /**
+     * A decoder for one connection's frames, which remembers the group names and member ids it
+     * decoded lately: steady traffic then allocates nothing per frame but the message and its
+     * payload. It decodes exactly as {@link #decodeBody} does.
+     */
+    public FrameDecoder newDecoder() {
+        return new FrameDecoder();
+    }
+
+    static ProtocolMessage readBody(FrameReader r) throws MalformedFrameException {
         byte type = readHeader(r);
         if (type == FrameType.HELLO) {
             throw new MalformedFrameException("hello frame where a protocol message was expected");
@@ -127,9 +176,7 @@ public final class FrameCodec {
         return message;
     }
 
-    /** Decodes a body that must be a {@link Hello}: the first frame of every connection. */
-    public Hello decodeHelloBody(ByteBuffer body) throws MalformedFrameException {
-        FrameReader r = new FrameReader(body);
+    static Hello readHelloBody(FrameReader r) throws MalformedFrameException {
         byte type = readHeader(r);
         if (type != FrameType.HELLO) {
             throw new MalformedFrameException("expected a hello frame, got type " + type);
@@ -178,12 +225,17 @@ public final class FrameCodec {
     }
 
     private ByteBuffer endFrame(FrameWriter w, byte type) {
-        int length = w.position() - LENGTH_BYTES;
-        if (length > maxFrameLength) {
-            throw tooLarge(length);
-        }
-        w.putInt(0, length);
-        w.putByte(LENGTH_BYTES + 3, type);
+        patch(w, type, 0);
         return w.finish();
+    }
+
+    /** Fills in the length and type of a written frame, {@code more} bytes to follow what was written. */
+    private void patch(FrameWriter w, byte type, int more) {
+        long length = (long) w.position() - LENGTH_BYTES + more;
+        if (length > maxFrameLength) {
+            throw tooLarge((int) Math.min(Integer.MAX_VALUE, length));
+        }
+        w.putInt(0, (int) length);
+        w.putByte(LENGTH_BYTES + 3, type);
     }
 }

@@ -12,15 +12,29 @@ import java.util.List;
  * before it reads or allocates, so that no input can cause more than a
  * {@link MalformedFrameException}: no underflow, no negative size, no allocation larger than
  * the frame itself.
+ *
+ * <p>With a {@link NameCache} (a connection's reader, reused frame after frame) group names
+ * and member ids that were seen lately are returned from the cache without allocating.
  */
 final class FrameReader {
     /** Smallest encoded MemberId: a one-byte address behind its length byte, and the incarnation. */
     static final int MIN_MEMBER_ID_BYTES = 1 + 1 + 8;
 
-    private final ByteBuffer buf;
+    private final NameCache names;
+    private ByteBuffer buf;
 
     FrameReader(ByteBuffer buf) {
+        this(buf, null);
+    }
+
+    FrameReader(ByteBuffer buf, NameCache names) {
         this.buf = buf;
+        this.names = names;
+    }
+
+    /** Points a reused reader at the next frame body (null: at nothing). */
+    void reset(ByteBuffer body) {
+        buf = body;
     }
 
     int u8() throws MalformedFrameException {
@@ -59,18 +73,43 @@ final class FrameReader {
     String string(String what) throws MalformedFrameException {
         int len = u8();
         need(len, what);
-        byte[] bytes = new byte[len];
-        buf.get(bytes);
-        return utf8(bytes, what);
+        if (names == null) {
+            return utf8(len, what);
+        }
+        buf.get(buf.position(), names.scratch, 0, len);
+        String cached = names.string(len);
+        if (cached != null) {
+            buf.position(buf.position() + len);
+            return cached;
+        }
+        String value = utf8(len, what);
+        names.putString(len, value);
+        return value;
     }
 
     MemberId memberId(String what) throws MalformedFrameException {
-        String address = string(what);
+        int len = u8();
+        need(len, what);
+        boolean lookup = names != null && buf.remaining() >= len + 8;
+        if (lookup) {
+            int pos = buf.position();
+            buf.get(pos, names.scratch, 0, len);
+            MemberId cached = names.member(len, buf.getLong(pos + len));
+            if (cached != null) {
+                buf.position(pos + len + 8);
+                return cached;
+            }
+        }
+        String address = utf8(len, what);
         long incarnation = i64();
         if (address.isBlank()) {
             throw new MalformedFrameException(what + ": blank address");
         }
-        return new MemberId(address, incarnation);
+        MemberId id = new MemberId(address, incarnation);
+        if (lookup) {
+            names.putMember(len, id); // the scratch still holds the address bytes
+        }
+        return id;
     }
 
     byte[] bytes(String what) throws MalformedFrameException {
@@ -128,7 +167,10 @@ final class FrameReader {
         }
     }
 
-    private static String utf8(byte[] bytes, String what) throws MalformedFrameException {
+    /** The next {@code len} bytes (already checked present) as UTF-8. */
+    private String utf8(int len, String what) throws MalformedFrameException {
+        byte[] bytes = new byte[len];
+        buf.get(bytes);
         for (byte b : bytes) {
             if (b < 0) {
                 try {

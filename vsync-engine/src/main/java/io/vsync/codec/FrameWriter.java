@@ -36,6 +36,16 @@ final class FrameWriter {
 
     /** A UTF-8 string of at most {@link FrameCodec#MAX_STRING_BYTES} bytes, behind a length byte. */
     void string(String value, String what) {
+        int len = value.length();
+        if (len <= FrameCodec.MAX_STRING_BYTES && isAscii(value)) {
+            // Names are almost always ASCII: written char by char, no byte[] per string.
+            ensure(1 + len);
+            buf.put((byte) len);
+            for (int i = 0; i < len; i++) {
+                buf.put((byte) value.charAt(i));
+            }
+            return;
+        }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > FrameCodec.MAX_STRING_BYTES) {
             throw new IllegalArgumentException(what + " is " + bytes.length + " bytes of UTF-8, over the wire limit of "
@@ -54,6 +64,12 @@ final class FrameWriter {
     void bytes(byte[] value) {
         ensure(4 + value.length);
         buf.putInt(value.length).put(value);
+    }
+
+    /** Bytes as they are, no length (it was written before them). */
+    void raw(byte[] value) {
+        ensure(value.length);
+        buf.put(value);
     }
 
     void longs(long[] values) {
@@ -79,6 +95,20 @@ final class FrameWriter {
     /** The written bytes, from 0, read-only: one encoded frame may be shared by many connections. */
     ByteBuffer finish() {
         return buf.flip().asReadOnlyBuffer();
+    }
+
+    /** The written bytes are {@code array()[0 .. position())}; the writer must not be used after. */
+    byte[] array() {
+        return buf.array();
+    }
+
+    private static boolean isAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void ensure(int bytes) {

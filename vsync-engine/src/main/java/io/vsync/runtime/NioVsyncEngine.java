@@ -300,7 +300,11 @@ public final class NioVsyncEngine implements VsyncEngine {
                 // dropped, as a frame lost in flight would be; the peer sends again.
                 return;
             }
-            lastArrival.put(fromAddress, ProtocolLoop.nowMs());
+            long now = ProtocolLoop.nowMs();
+            Long last = lastArrival.get(fromAddress);
+            if (last == null || last != now) { // a burst of frames within one millisecond stores (and boxes) once
+                lastArrival.put(fromAddress, now);
+            }
             running.submit(() -> node.onMessage(ProtocolLoop.nowMs(), fromAddress, message));
         }
 

@@ -17,7 +17,10 @@ final class FrameAssembler {
     /** Length prefix plus magic: enough to tell a frame from noise before waiting for its body. */
     private static final int SYNC_BYTES = FrameCodec.LENGTH_BYTES + 2;
 
-    /** Receives each complete frame's body (the bytes after the length prefix). */
+    /**
+     * Receives each complete frame's body (the bytes after the length prefix), from the
+     * buffer's position to its limit. The buffer is only lent for the call: decode it there.
+     */
     interface Sink {
         /** @throws MalformedFrameException when the stream can no longer be trusted */
         void frame(ByteBuffer body) throws MalformedFrameException;
@@ -66,9 +69,16 @@ final class FrameAssembler {
             if (buf.remaining() < FrameCodec.LENGTH_BYTES + length) {
                 break;
             }
-            ByteBuffer body = buf.slice(bodyStart, length);
-            buf.position(bodyStart + length);
-            sink.frame(body);
+            // The body is handed over in place, as buf itself narrowed to it (no slice object
+            // per frame); the sink must not keep it, and buf is restored whatever it did.
+            int end = bodyStart + length;
+            int limit = buf.limit();
+            buf.limit(end).position(bodyStart);
+            try {
+                sink.frame(buf);
+            } finally {
+                buf.limit(limit).position(end);
+            }
         }
         buf.compact();
     }

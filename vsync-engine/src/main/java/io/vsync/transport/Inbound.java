@@ -1,6 +1,7 @@
 package io.vsync.transport;
 
 import io.vsync.codec.FrameCodec;
+import io.vsync.codec.FrameDecoder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -12,6 +13,10 @@ final class Inbound {
     final SocketChannel channel;
     final SelectionKey key;
     final FrameAssembler assembler;
+    /** This connection's decoder: it remembers the peer's group names and member ids. */
+    final FrameDecoder decoder;
+    /** Hands each frame of a read to the I/O loop; one per connection, not one per read. */
+    FrameAssembler.Sink sink;
     final long acceptedNanos;
     /** Plain or TLS; set once, by the I/O loop, right after accepting. */
     ConnectionFilter filter;
@@ -22,6 +27,7 @@ final class Inbound {
         this.channel = channel;
         this.key = key;
         this.assembler = new FrameAssembler(codec, readBufferSize);
+        this.decoder = codec.newDecoder();
         this.acceptedNanos = acceptedNanos;
     }
 }

@@ -148,6 +148,7 @@ final class IoLoop implements Runnable {
                 Inbound in = new Inbound(ch, key, codec, config.readBufferSize(), System.nanoTime());
                 in.filter = tls == null ? ConnectionFilter.plainInbound(plainLog) : new TlsFilter(tls, false, null,
                         codec);
+                in.sink = body -> frame(in, body);
                 key.attach(in);
                 inbound.add(in);
                 counters.openConnections.incrementAndGet();
@@ -169,7 +170,7 @@ final class IoLoop implements Runnable {
                     return;
                 }
                 counters.bytesIn.add(n);
-                in.assembler.drain(body -> frame(in, body));
+                in.assembler.drain(in.sink);
             }
         } catch (MalformedFrameException e) {
             counters.malformed.increment();
@@ -190,7 +191,7 @@ final class IoLoop implements Runnable {
         }
         counters.framesIn.increment();
         if (in.peer == null) {
-            String address = codec.decodeHelloBody(body).listenAddress(); // not a hello: the stream is not ours
+            String address = in.decoder.decodeHelloBody(body).listenAddress(); // not a hello: the stream is not ours
             if (in.filter.refusal(address) != null) {
                 throw new ConnectionFilter.Refused(address);
             }
@@ -199,7 +200,7 @@ final class IoLoop implements Runnable {
         }
         ProtocolMessage message;
         try {
-            message = codec.decodeBody(body);
+            message = in.decoder.decodeBody(body);
         } catch (MalformedFrameException e) {
             counters.malformed.increment();
             LOG.log(Level.DEBUG, "dropped a malformed frame from {0}: {1}", in.peer, e.getMessage());

@@ -1,12 +1,12 @@
 package io.vsync.transport;
 
+import io.vsync.codec.EncodedFrame;
 import io.vsync.codec.FrameCodec;
 import io.vsync.codec.Hello;
 import io.vsync.message.ProtocolMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Collection;
@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Hello} naming this engine's listen address, which is how the acceptor knows who is
  * speaking.
  *
- * <p>{@code send} encodes on the calling thread and queues the frame; the I/O thread coalesces
- * queued frames into large writes. Frames for a peer are dropped (and counted) when its queue
+ * <p>{@code send} encodes on the calling thread and queues the frame (a Data payload by
+ * reference, not copied); the I/O thread coalesces queued frames into large writes. Frames for a peer are dropped (and counted) when its queue
  * is over {@link TransportConfig#maxQueuedBytesPerPeer()}, during the reconnect backoff after a
  * failed connect, and when its connection fails or breaks; the protocol above resends.
  */
@@ -80,7 +80,7 @@ public final class NioTransport implements Transport {
         }
         int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
         localAddress = HostPort.format(config.hostToAdvertise(), port);
-        ByteBuffer hello = codec.encode(new Hello(localAddress));
+        EncodedFrame hello = codec.encodeFrame(new Hello(localAddress));
         outbound = new OutboundTable(selector, hello, config);
         loop = new IoLoop(selector, server, outbound, codec, config, listener, counters, tls);
         ioThread = new Thread(loop, "vsync-io-" + port);
@@ -104,7 +104,7 @@ public final class NioTransport implements Transport {
 
     @Override
     public void send(String toAddress, ProtocolMessage message) {
-        ByteBuffer frame = encodeIfRunning(message);
+        EncodedFrame frame = encodeIfRunning(message);
         if (frame != null) {
             enqueue(toAddress, frame);
         }
@@ -112,7 +112,7 @@ public final class NioTransport implements Transport {
 
     @Override
     public void send(Collection<String> toAddresses, ProtocolMessage message) {
-        ByteBuffer frame = encodeIfRunning(message);
+        EncodedFrame frame = encodeIfRunning(message);
         if (frame != null) {
             for (String address : toAddresses) {
                 enqueue(address, frame);
@@ -142,7 +142,7 @@ public final class NioTransport implements Transport {
     }
 
     /** The encoded frame, or null (counted as a drop) after close. */
-    private ByteBuffer encodeIfRunning(ProtocolMessage message) {
+    private EncodedFrame encodeIfRunning(ProtocolMessage message) {
         State s = state.get();
         if (s == State.NEW) {
             throw new IllegalStateException("transport not started");
@@ -151,10 +151,10 @@ public final class NioTransport implements Transport {
             counters.dropped.increment();
             return null;
         }
-        return codec.encode(message);
+        return codec.encodeFrame(message);
     }
 
-    private void enqueue(String toAddress, ByteBuffer frame) {
+    private void enqueue(String toAddress, EncodedFrame frame) {
         Outbound connection = outbound.forSend(toAddress);
         if (connection == null || !connection.offer(frame)) {
             counters.dropped.increment(); // backing off after a failed connect, or queue full

@@ -1,5 +1,6 @@
 package io.vsync.transport;
 
+import io.vsync.codec.EncodedFrame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -13,15 +14,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * This engine's sending connection to one peer, and the frames waiting for it.
  *
  * <p>Senders ({@link #offer}, {@link #schedule}) run on any thread; everything else on the
- * I/O thread only. The queue holds shared, read-only encoded frames: the same frame may sit in
- * several peers' queues, so it is only ever read with absolute gets.
+ * I/O thread only. The queue holds shared, immutable encoded frames: the same frame may sit in
+ * several peers' queues. A Data frame's payload is copied once, from the frame straight into
+ * this connection's write buffer.
  */
 final class Outbound {
     final String address;
-    private final ByteBuffer hello;
+    private final EncodedFrame hello;
     private final long maxQueuedBytes;
     private final int writeBufferSize;
-    private final Queue<ByteBuffer> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<EncodedFrame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     /** True while this connection sits in the I/O thread's ready queue. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -35,21 +37,21 @@ final class Outbound {
     boolean connected;
     long connectDeadlineNanos;
     private ByteBuffer out;
-    private ByteBuffer current;
+    private EncodedFrame current;
     private int currentOffset;
 
-    Outbound(String address, ByteBuffer hello, long maxQueuedBytes, int writeBufferSize) {
+    Outbound(String address, EncodedFrame hello, long maxQueuedBytes, int writeBufferSize) {
         this.address = address;
         this.hello = hello;
         this.maxQueuedBytes = maxQueuedBytes;
         this.writeBufferSize = writeBufferSize;
         queue.add(hello); // first on the wire, before any frame a sender can offer
-        queuedBytes.set(hello.remaining());
+        queuedBytes.set(hello.length());
     }
 
     /** Queues a frame; false (the caller counts a drop) when over the cap or closed. */
-    boolean offer(ByteBuffer frame) {
-        int size = frame.remaining();
+    boolean offer(EncodedFrame frame) {
+        int size = frame.length();
         if (closed || queuedBytes.get() + size > maxQueuedBytes) {
             return false;
         }
@@ -105,14 +107,11 @@ final class Outbound {
                 if (current == null) {
                     return;
                 }
-                currentOffset = current.position();
-                queuedBytes.addAndGet(-current.remaining());
+                currentOffset = 0;
+                queuedBytes.addAndGet(-current.length());
             }
-            int n = Math.min(out.remaining(), current.limit() - currentOffset);
-            out.put(out.position(), current, currentOffset, n);
-            out.position(out.position() + n);
-            currentOffset += n;
-            if (currentOffset == current.limit()) {
+            currentOffset = current.copyTo(out, currentOffset);
+            if (currentOffset == current.length()) {
                 counters.framesOut.increment();
                 current = null;
             }
@@ -137,7 +136,7 @@ final class Outbound {
         }
         int dropped = current != null && current != hello ? 1 : 0;
         current = null;
-        for (ByteBuffer frame; (frame = queue.poll()) != null; ) {
+        for (EncodedFrame frame; (frame = queue.poll()) != null; ) {
             if (frame != hello) {
                 dropped++;
             }

@@ -1,6 +1,6 @@
 package io.vsync.transport;
 
-import java.nio.ByteBuffer;
+import io.vsync.codec.EncodedFrame;
 import java.nio.channels.Selector;
 import java.util.Map;
 import java.util.Queue;
@@ -24,11 +24,11 @@ final class OutboundTable {
     /** True while the I/O thread is in, or about to enter, a blocking select. */
     private final AtomicBoolean selecting = new AtomicBoolean();
     private final Selector selector;
-    private final ByteBuffer hello;
+    private final EncodedFrame hello;
     private final TransportConfig config;
     private final long backoffNanos;
 
-    OutboundTable(Selector selector, ByteBuffer hello, TransportConfig config) {
+    OutboundTable(Selector selector, EncodedFrame hello, TransportConfig config) {
         this.selector = selector;
         this.hello = hello;
         this.config = config;

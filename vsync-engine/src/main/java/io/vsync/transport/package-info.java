@@ -10,11 +10,14 @@
  * <h2>Threads</h2>
  * One I/O thread per transport runs a Selector: accept, connect, read, decode, write, and all
  * listener callbacks. {@code send} runs on the caller's thread: it encodes (once, for any number
- * of peers) and appends the shared read-only frame to each peer's lock-free queue; the I/O
- * thread is woken only when a connection goes from idle to having work while the thread is
- * blocked in select. The I/O thread copies queued frames into a per-connection direct buffer
- * (64 KiB by default) and writes it in one call, so a burst becomes a few large writes;
- * TCP_NODELAY is on, so a lone frame leaves at once.
+ * of peers) and appends the shared immutable frame to each peer's lock-free queue; a Data
+ * frame's payload is not copied at encode, the frame refers to it. The I/O thread is woken
+ * only when a connection goes from idle to having work while the thread is blocked in select.
+ * It copies queued frames (header, then payload) into a per-connection direct buffer (64 KiB
+ * by default) and writes it in one call, so a burst becomes a few large writes; TCP_NODELAY is
+ * on, so a lone frame leaves at once. Received frames are decoded in place from the direct read
+ * buffer by the connection's own decoder, which shares the group name and member id instances
+ * of repeated frames; a payload is copied once, into its own array.
  *
  * <h2>TLS</h2>
  * Optional ({@link io.vsync.transport.TransportTls}, built from key stores by

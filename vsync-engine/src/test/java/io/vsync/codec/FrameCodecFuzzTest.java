@@ -24,6 +24,8 @@ class FrameCodecFuzzTest {
     private static final long ALLOCATION_SLACK = 256 * 1024;
 
     private final FrameCodec codec = new FrameCodec();
+    /** One connection's decoder, reused across every input: its name cache must never change a result. */
+    private final FrameDecoder connection = codec.newDecoder();
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private Random rnd;
@@ -162,6 +164,9 @@ class FrameCodecFuzzTest {
         if (allocated > ALLOCATION_FACTOR * bytes.length + ALLOCATION_SLACK) {
             fail("decode of " + bytes.length + " bytes allocated " + allocated + " (seed " + seed + "): " + hex(bytes));
         }
+        if (!wholeFrame) {
+            checkConnectionDecoderAgrees(bytes, result);
+        }
         try {
             codec.decodeHelloBody(ByteBuffer.wrap(bytes, Math.min(4, bytes.length), Math.max(0, bytes.length - 4)));
         } catch (MalformedFrameException expected) {
@@ -170,6 +175,35 @@ class FrameCodecFuzzTest {
             throw new AssertionError("decodeHelloBody threw " + t + " (seed " + seed + ")", t);
         }
         return result;
+    }
+
+    /**
+     * The connection decoder, fed the same body from a direct buffer as the transport does,
+     * must give what the stateless decoder gave: the same message, or malformed.
+     */
+    private void checkConnectionDecoderAgrees(byte[] bytes, ProtocolMessage expected) {
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length + 8);
+        direct.position(3).put(bytes).flip().position(3 + 4); // an offset body, as inside a read buffer
+        long before = threads.getCurrentThreadAllocatedBytes();
+        ProtocolMessage got;
+        try {
+            got = connection.decodeBody(direct);
+        } catch (MalformedFrameException e) {
+            got = null;
+        } catch (Throwable t) {
+            throw new AssertionError("connection decoder threw " + t + " (seed " + seed + ") on " + hex(bytes), t);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        if (allocated > ALLOCATION_FACTOR * bytes.length + ALLOCATION_SLACK) {
+            fail("connection decode of " + bytes.length + " bytes allocated " + allocated + " (seed " + seed + ")");
+        }
+        if (expected == null) {
+            assertThat(got).as("connection decoder on a malformed body, seed " + seed + ": " + hex(bytes)).isNull();
+        } else {
+            assertThat(got).as("connection decoder, seed " + seed + ": " + hex(bytes)).isNotNull();
+            assertThat(toBytes(codec.encode(got))).as("connection decoder result, seed " + seed)
+                    .isEqualTo(toBytes(codec.encode(expected)));
+        }
     }
 
     private static byte[] toBytes(ByteBuffer frame) {

@@ -138,6 +138,36 @@ class FrameCodecRoundTripTest {
         // Canonical form: encoding what was decoded gives the same bytes.
         assertThat(codec.encode(decoded)).isEqualTo(frame);
         assertThat((Object) decoded.getClass()).isEqualTo(m.getClass());
+        // The transport's form of the frame (payload by reference) is the same bytes.
+        assertThat(ByteBuffer.wrap(codec.encodeFrame(m).toBytes())).isEqualTo(frame);
+    }
+
+    @Test
+    void aStreamFrameCopiedOutInSmallPiecesIsTheEncodedFrame() {
+        Data data = new Data("group", 3, SampleMessages.A, 7, 9, DeliveryKind.ORDERED.code(), true, new byte[1000]);
+        Arrays.fill(data.payload(), (byte) 7);
+        EncodedFrame frame = codec.encodeFrame(data);
+        ByteBuffer whole = ByteBuffer.allocate(frame.length());
+        int offset = 0;
+        for (int piece = 1; offset < frame.length(); piece = piece % 97 + 13) {
+            ByteBuffer out = ByteBuffer.allocateDirect(piece);
+            offset = frame.copyTo(out, offset);
+            whole.put(out.flip());
+        }
+        assertThat(whole.flip()).isEqualTo(codec.encode(data));
+        assertThat(frame.length()).isEqualTo(codec.encode(data).remaining());
+    }
+
+    @Test
+    void aStreamFrameOverTheCapOrWithAnOverlongNameIsRefusedAtEncode() {
+        Data data = new Data("g", 1, SampleMessages.A, 1, 1, DeliveryKind.FIFO.code(), true,
+                new byte[codec.maxFrameLength() - 40]);
+        assertThatThrownBy(() -> codec.encodeFrame(data)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("frame cap");
+        Data longName = new Data("x".repeat(256), 1, SampleMessages.A, 1, 1, DeliveryKind.FIFO.code(), true,
+                new byte[1]);
+        assertThatThrownBy(() -> codec.encodeFrame(longName)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("group name");
     }
 
     static ByteBuffer copy(ByteBuffer frame) {
