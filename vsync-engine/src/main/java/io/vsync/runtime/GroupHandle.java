@@ -58,10 +58,11 @@ final class GroupHandle implements Group {
         long msgNo = -1;
         final long sentAt = System.nanoTime();
         final DeliveryKind kind;
-        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final CompletableFuture<Void> future;
 
-        OwnSend(DeliveryKind kind) {
+        OwnSend(DeliveryKind kind, CompletableFuture<Void> future) {
             this.kind = kind;
+            this.future = future;
         }
     }
 
@@ -90,7 +91,10 @@ final class GroupHandle implements Group {
     private volatile MemberId self;
     private volatile CompletableFuture<View> joining;
     private volatile CompletableFuture<Void> leaving;
-    private volatile CompletableFuture<Void> lastOwnSend = CompletableFuture.completedFuture(null);
+    /** Protocol thread only: the future of the last multicast in the protocol's send order. */
+    private CompletableFuture<Void> lastOwnSend = CompletableFuture.completedFuture(null);
+    /** The thread running this group's handlers (see {@link HandlerSafeFuture}). */
+    private volatile Thread deliveryThread;
     private volatile long viewChangeStartedAt;
 
     /** Protocol thread only: own multicasts in send order, which is their delivery order. */
@@ -122,6 +126,7 @@ final class GroupHandle implements Group {
         this.delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "vsync-deliver-" + name);
             t.setDaemon(true);
+            deliveryThread = t;
             return t;
         });
     }
@@ -349,25 +354,34 @@ final class GroupHandle implements Group {
 
     @Override
     public CompletableFuture<Void> flush() {
+        engine.requireRunning();
         long started = System.nanoTime();
-        // Delivery is uniform: this member delivers its own message only once every member holds
-        // it, and its messages are delivered in send order. So the last one delivered here means
-        // every earlier one is stable.
-        return lastOwnSend.handle((ok, failure) -> {
+        CompletableFuture<Void> flushed = newOperationFuture();
+        // Read on the protocol thread: every send whose call returned before this one was handed
+        // to it earlier, so the last own send it knows is the last one sent before the flush,
+        // whichever application thread sent it. Delivery is uniform and own messages are
+        // delivered in send order, so that one delivered here means every earlier one is stable.
+        engine.submit(() -> lastOwnSend.whenComplete((ok, failure) -> {
             engine.metrics().flushed(name, System.nanoTime() - started);
             if (failure != null) {
-                throw new VsyncException("group '" + name + "': flush failed", failure);
+                flushed.completeExceptionally(new VsyncException("group '" + name + "': flush failed", failure));
+            } else {
+                flushed.complete(null);
             }
-            return null;
-        });
+        }));
+        return flushed;
+    }
+
+    private <T> CompletableFuture<T> newOperationFuture() {
+        return new HandlerSafeFuture<>(name, () -> deliveryThread);
     }
 
     private CompletableFuture<Void> multicast(DeliveryKind kind, byte[] bytes) {
         requireJoined();
         flowControl.acquire(name, bytes.length, engine.sendTimeoutMs());
-        OwnSend own = new OwnSend(kind);
-        lastOwnSend = own.future;
+        OwnSend own = new OwnSend(kind, newOperationFuture());
         engine.submit(() -> {
+            lastOwnSend = own.future;
             ownSends.add(own);
             long msgNo = engine.node().send(ProtocolLoop.nowMs(), name, kind, bytes);
             if (msgNo < 0) {
@@ -675,6 +689,11 @@ final class GroupHandle implements Group {
 
     void onViewInstalled(View installed) {
         View previous = view;
+        if (status == GroupStatus.VIEW_CHANGE) {
+            // The core reports MEMBER right after the view; set it first so that nobody who
+            // reads the new view still sees the change running (the status event follows).
+            status = GroupStatus.MEMBER;
+        }
         view = installed;
         viewChanges.incrementAndGet();
         if (viewChangeStartedAt != 0) {
