@@ -7,6 +7,14 @@ package io.vsync.api;
  * @param sender the member that multicast it
  * @param viewId the view it was sent and delivered in (always the same view)
  * @param kind   the primitive it was sent with
+ * @param msgNo  the message's number at its sender: {@code (sender, msgNo)} names the message
+ *               at every member (a query's request too), the same across the resend of a
+ *               message a view change cut off; -1 when not known
  */
-public record DeliveryInfo(String group, MemberId sender, long viewId, DeliveryKind kind) {
+public record DeliveryInfo(String group, MemberId sender, long viewId, DeliveryKind kind, long msgNo) {
+
+    /** Metadata without a message number (e.g. for tests of handlers). */
+    public DeliveryInfo(String group, MemberId sender, long viewId, DeliveryKind kind) {
+        this(group, sender, viewId, kind, -1);
+    }
 }

@@ -432,7 +432,7 @@ final class GroupHandle implements Group {
             undeliverable.incrementAndGet();
             return;
         }
-        DeliveryInfo info = new DeliveryInfo(name, sender, viewId, kind);
+        DeliveryInfo info = new DeliveryInfo(name, sender, viewId, kind, msgNo);
         switch (envelope.type()) {
             case Envelope.MESSAGE, Envelope.QUERY -> {
                 OwnSend own = kind == DeliveryKind.P2P ? null : ownDelivery(sender, msgNo);

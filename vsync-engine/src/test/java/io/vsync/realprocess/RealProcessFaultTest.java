@@ -35,11 +35,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 2's real-process test: five engines in five JVMs on loopback under a steady
- * {@code orderedSend}/{@code send} load; one is killed with {@code kill -9}, another is
- * frozen with {@code SIGSTOP} past the failure timeout and resumed, finds itself excluded and
- * rejoins as a new incarnation. Every process records its history to a file; the checker
- * verifies the union.
+ * Issue 2's real-process test: five engines in five JVMs on loopback under a steady load of
+ * all four multicasts ({@code orderedSend}, {@code causalSend}, {@code safeSend}, a
+ * {@code send} every fifth) and queries (every tenth step; quorums ALL, MAJORITY, 2); one is
+ * killed with {@code kill -9}, another is frozen with {@code SIGSTOP} past the failure
+ * timeout and resumed, finds itself excluded and rejoins as a new incarnation, receiving the
+ * group's state by state transfer (as do the members that joined the first founder). Every
+ * process records its history to a file, its application's replies and checkpoints included
+ * (see {@link Member}); the checker verifies the union, guarantees 13 and 14 included.
  *
  * <p>Two checks: safety ({@link CheckOptions#safetyOnly()}) over every line of every file,
  * the killed process's included; and safety plus liveness over the run up to quiescence. For
@@ -137,7 +140,7 @@ class RealProcessFaultTest {
         List<String> seeds = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         Map<String, String> settings = Map.of("heartbeatMs", String.valueOf(HEARTBEAT.toMillis()),
                 "timeoutMs", String.valueOf(FAILURE_TIMEOUT.toMillis()), "rate", String.valueOf(RATE),
-                "fifoEvery", "5");
+                "fifoEvery", "5", "queryEvery", "10");
         for (int i = 0; i < MEMBERS; i++) {
             members.add(MemberProcess.start("m" + (i + 1), ports.get(i), seeds, dir, settings));
         }
@@ -292,6 +295,20 @@ class RealProcessFaultTest {
                     .anyMatch(l -> l.member().equals(last));
         }
         assertThat(events(histories.get(killed), HistoryEvent.Left.class)).as("the killed member never left").isEmpty();
+
+        // ------------------------------------------------ queries and state transfer were exercised
+        assertThat(events(histories.get(paused), HistoryEvent.StateLoaded.class))
+                .as(paused.name + "'s new incarnation loaded a checkpoint on rejoining" + where)
+                .anyMatch(l -> l.member().equals(newSelf));
+        note("state transfers: %d checkpoints written, %d loaded; queries: %d answers computed, %d replies accepted",
+                events(all, HistoryEvent.StateSent.class).size(), events(all, HistoryEvent.StateLoaded.class).size(),
+                events(all, HistoryEvent.Replied.class).size(), events(all, HistoryEvent.ReplyReceived.class).size());
+        for (MemberProcess member : live) {
+            assertThat(events(histories.get(member), HistoryEvent.Replied.class))
+                    .as(member.name + " answered queries" + where).isNotEmpty();
+            assertThat(events(histories.get(member), HistoryEvent.ReplyReceived.class))
+                    .as(member.name + " received replies to its queries" + where).isNotEmpty();
+        }
 
         // ------------------------------------------------ the engines' own logs
         List<String> problems = new ArrayList<>();
