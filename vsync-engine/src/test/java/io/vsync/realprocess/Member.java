@@ -83,7 +83,7 @@ public final class Member {
     private static final long LAG_REPORT_MS = 300;
     /** Delivery thread only: the application state. */
     private long digest = StateDigest.INITIAL;
-    /** Delivery thread only: the membership the state belongs to. */
+    /** Delivery thread only: the membership the state belongs to, whose deliveries are being handled. */
     private MemberId stateOf;
     /** Delivery thread only: a checkpoint read for the view about to be shown to the listener. */
     private Checkpoint loaded;
@@ -114,7 +114,7 @@ public final class Member {
             public void write(OutputStream out) throws IOException {
                 DataOutputStream data = new DataOutputStream(out);
                 data.writeLong(digest);
-                data.writeUTF(String.valueOf(group.self()));
+                data.writeUTF(String.valueOf(stateOf));
                 data.flush();
                 wrote = digest;
             }
@@ -238,8 +238,9 @@ public final class Member {
     private Answer answer(Probe probe, DeliveryInfo info) {
         long before = digest;
         digest = StateDigest.after(digest, info.sender(), info.msgNo());
-        history.record(new HistoryEvent.Replied(GROUP, selfIn(group.view()), info.sender(), info.msgNo(),
-                info.viewId(), before));
+        // The membership whose deliveries this thread is at: after a pause the protocol may
+        // already be a newer incarnation while this thread works through the old one's backlog.
+        history.record(new HistoryEvent.Replied(GROUP, stateOf, info.sender(), info.msgNo(), info.viewId(), before));
         return new Answer(info.sender().toString(), info.msgNo(), before);
     }
 
