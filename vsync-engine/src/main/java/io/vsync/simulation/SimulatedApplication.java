@@ -10,6 +10,7 @@ import io.vsync.history.HistoryEventListener;
 import io.vsync.history.StateDigest;
 import io.vsync.membership.ProtocolNode;
 import io.vsync.query.ReplyCollector;
+import io.vsync.state.Admission;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import java.util.function.LongSupplier;
  * queries of its own through a {@link ReplyCollector}, and hands its state to joiners, as the
  * runtime's group handle does:
  * <ul>
- *   <li>the donor (the oldest member that is not joining) writes the checkpoint on installing
+ *   <li>the donor ({@link Admission}, as in the runtime) writes the checkpoint on installing
  *       the view that admits the joiner, before any delivery in it, and sends it point-to-point;</li>
  *   <li>the joiner holds back every delivery of its first view until the checkpoint is loaded
  *       (the runtime's delivery thread blocks in the loader the same way); if the donor leaves
@@ -70,6 +71,8 @@ final class SimulatedApplication {
     /** Null while unknown: before the checkpoint is loaded. */
     private Long digest;
     private MemberId donor;
+    /** The last view installed by {@link #self}. */
+    private View lastView;
     private long awaitingView = -1;
     private long awaitingSince;
     /** Work held back until the checkpoint is loaded, in delivery order. */
@@ -135,10 +138,12 @@ final class SimulatedApplication {
         if (me == null || me.equals(abandoned)) {
             return;
         }
+        View previous = lastView;
+        lastView = view;
         if (!me.equals(self)) {
             reset(me);
-            if (view.joined().contains(me) && donorOf(view) != null) {
-                donor = donorOf(view);
+            if (Admission.mustLoad(null, view, me)) {
+                donor = Admission.donorOf(view);
                 awaitingView = view.id();
                 awaitingSince = nowMs;
             } else {
@@ -154,8 +159,8 @@ final class SimulatedApplication {
             giveUpState("the donor " + donor + " left the view");
             return;
         }
-        if (me.equals(donorOf(view))) {
-            List<MemberId> joiners = view.joined();
+        List<MemberId> joiners = Admission.donatesTo(previous, view, me);
+        if (!joiners.isEmpty()) {
             // Held back like a delivery when this member is still waiting for its own state.
             run(() -> donate(view, joiners));
         }
@@ -275,16 +280,6 @@ final class SimulatedApplication {
             }
             return true;
         });
-    }
-
-    /** The member that writes the checkpoint for joiners: the oldest one that is not joining (as the runtime). */
-    static MemberId donorOf(View v) {
-        for (MemberId m : v.members()) {
-            if (!v.joined().contains(m)) {
-                return m;
-            }
-        }
-        return null;
     }
 
     private static byte[] longBytes(long value) {
