@@ -399,7 +399,6 @@ public final class Member {
 
         /** Asks every member for its state; records each reply accepted. */
         private void ask(long step) {
-            MemberId asker = group.self();
             CompletableFuture<QueryResult<Answer>> result;
             try {
                 result = group.queryAsync(QUORUMS[(int) (step / queryEvery % QUORUMS.length)], new Probe(name, step),
@@ -419,9 +418,12 @@ public final class Member {
                         Answer a = reply.value();
                         if (!reply.ok() || a == null) {
                             say("ERROR query " + step + ": reply " + reply);
-                        } else if (!a.asker().equals(String.valueOf(asker))) {
-                            say("ERROR query " + step + " asked by " + asker + " answered for " + a.asker());
+                        } else if (!MemberId.parse(a.asker()).address().equals(engine.localAddress())) {
+                            say("ERROR query " + step + " of " + engine.localAddress() + " answered for " + a.asker());
                         } else {
+                            // The request went out under the incarnation the repliers name: this
+                            // process's self may have changed between asking and sending.
+                            MemberId asker = MemberId.parse(a.asker());
                             history.record(new HistoryEvent.ReplyReceived(GROUP, asker, reply.from(),
                                     a.requestMsgNo(), a.digest()));
                             repliesAccepted.incrementAndGet();
