@@ -103,6 +103,20 @@ public interface VsyncEngine extends AutoCloseable {
         /** Receives every install, send and delivery, for history checking. */
         Builder historyListener(HistoryListener listener);
 
+        /**
+         * Gives every group of this engine a safeSend disk log in {@code directory} (one
+         * sub-directory per group): safeSend history then survives the loss of every member and
+         * is replayed to the handlers before the group is joined again. See docs/api.md.
+         */
+        default Builder safeLog(java.nio.file.Path directory, io.vsync.durability.FsyncPolicy fsync) {
+            throw new UnsupportedOperationException("this engine builder does not support a safeSend log");
+        }
+
+        /** A safeSend disk log for one group, overriding {@link #safeLog(java.nio.file.Path, io.vsync.durability.FsyncPolicy)}. */
+        default Builder safeLog(String group, io.vsync.durability.SafeLogConfig config) {
+            throw new UnsupportedOperationException("this engine builder does not support a safeSend log");
+        }
+
         VsyncEngine build();
     }
 }

@@ -46,9 +46,9 @@ final class BodyDecoder {
             case FrameType.ORDER_TOKEN -> orderToken(r);
             case FrameType.HEARTBEAT -> new Heartbeat(r.i64());
             case FrameType.NAK -> new Nak(r.string("group name"), r.i64(), r.i32(), r.i64(), r.i64());
-            case FrameType.JOIN_PROBE -> new JoinProbe(r.string("group name"), r.memberId("joiner"));
+            case FrameType.JOIN_PROBE -> new JoinProbe(r.string("group name"), r.memberId("joiner"), r.i64());
             case FrameType.JOIN_PROBE_REPLY -> new JoinProbeReply(r.string("group name"),
-                    nullableMemberId(r, "leader"), nullableMemberId(r, "joining"), r.i64());
+                    nullableMemberId(r, "leader"), nullableMemberId(r, "joining"), r.i64(), r.i64());
             case FrameType.JOIN_REQUEST -> new JoinRequest(r.string("group name"), r.memberId("joiner"));
             case FrameType.LEAVE_REQUEST -> new LeaveRequest(r.string("group name"), r.i64(), r.memberId("member"));
             case FrameType.SUSPICION -> new Suspicion(r.string("group name"), r.i64(), r.memberId("suspect"));

@@ -80,6 +80,7 @@ final class BodyEncoder {
         if (m instanceof JoinProbe p) {
             w.string(p.group(), "group name");
             w.memberId(p.joiner());
+            w.i64(p.position());
             return FrameType.JOIN_PROBE;
         }
         if (m instanceof JoinProbeReply r) {
@@ -87,6 +88,7 @@ final class BodyEncoder {
             nullableMemberId(w, r.leader());
             nullableMemberId(w, r.joining());
             w.i64(r.lastViewId());
+            w.i64(r.joiningPosition());
             return FrameType.JOIN_PROBE_REPLY;
         }
         if (m instanceof JoinRequest r) {

@@ -24,6 +24,8 @@ import io.vsync.message.Reject;
 import io.vsync.message.Suspicion;
 import io.vsync.multicast.DeliverySink;
 import io.vsync.multicast.OwnMessage;
+import io.vsync.multicast.SafeJournal;
+import io.vsync.durability.SafeRecord;
 import io.vsync.multicast.ViewStreams;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,6 +67,8 @@ final class GroupMember {
     private Map<String, Integer> rankByAddress;
     private Map<MemberId, Integer> rankByMember;
     private long highestViewSeen;
+    /** The last view id this member's safeSend log recovered: its creation tie-break position. */
+    private long position;
     private long nextMsgNo;
     private final ArrayDeque<OwnMessage> held = new ArrayDeque<>();
     private long lastNow;
@@ -137,6 +141,22 @@ final class GroupMember {
 
     long highestViewSeen() {
         return highestViewSeen;
+    }
+
+    long position() {
+        return position;
+    }
+
+    /** What the group's safeSend log recovered before joining. */
+    void recovered(long lastViewId) {
+        position = Math.max(position, lastViewId);
+        highestViewSeen = Math.max(highestViewSeen, lastViewId);
+    }
+
+    void onPersisted(long ticket) {
+        if (streams != null) {
+            streams.onPersisted(ticket);
+        }
     }
 
     long unstable() {
@@ -650,8 +670,15 @@ final class GroupMember {
     void install(Decision d, List<OwnMessage> resend, long now) {
         view = new View(group, d.newViewId(), d.members(), d.joined(), d.left(), d.failed());
         highestViewSeen = Math.max(highestViewSeen, view.id());
+        SafeJournal journal = node.journal(group);
+        if (journal != null) {
+            // Admitted to a live group: the state comes by transfer, and supersedes this process's
+            // older log. Created (alone) or continuing: the log goes on.
+            boolean admitted = d.joined().contains(self) && d.members().size() > 1;
+            journal.persist(new SafeRecord.ViewInstalled(view.id(), view.members(), !admitted));
+        }
         streams = new ViewStreams(group, view.id(), view.members(), view.rankOf(self), node.config().fragmentSize(),
-                sink());
+                sink(), journal);
         catchUp.forgetOldCommits();
         // Suspicions start afresh in every view: each member of it just took part in the change
         // (or joined), and the failure detector re-raises at the next tick whatever still holds.

@@ -59,7 +59,7 @@ final class JoinProbing {
         }
         List<String> seeds = otherSeeds();
         if (!seeds.isEmpty()) {
-            node.effects().send(seeds, new JoinProbe(member.group(), member.self()));
+            node.effects().send(seeds, new JoinProbe(member.group(), member.self(), member.position()));
         }
     }
 
@@ -100,8 +100,9 @@ final class JoinProbing {
 
     /**
      * Creates the group when every other seed is known not to host a member (it answered so,
-     * or its connection was refused: no process there), none named a leader, and nobody with a
-     * lower address is trying too: processes started at the same instant must not make two
+     * or its connection was refused: no process there), none named a leader, and nobody who
+     * outranks it ({@link Candidate}: more of the history in its safeSend log, else a lower
+     * address) is trying too: processes started at the same instant must not make two
      * groups of one name. A seed that stays silent (partitioned, paused) blocks creation: the
      * group may be alive behind it. That is why every member's address belongs in the seeds.
      */
@@ -129,14 +130,15 @@ final class JoinProbing {
                     return;
                 }
             }
-            String mine = self.address();
+            Candidate mine = new Candidate(self, member.position());
             for (JoinProbeReply reply : probeReplies.values()) {
-                if (reply.joining() != null && reply.joining().address().compareTo(mine) < 0) {
+                if (reply.joining() != null && !reply.joining().address().equals(self.address())
+                        && new Candidate(reply.joining(), reply.joiningPosition()).outranks(mine)) {
                     return;
                 }
             }
-            MemberId rival = node.lowestRecentJoiner(member.group(), self);
-            if (rival != null && rival.address().compareTo(mine) < 0) {
+            Candidate rival = node.bestRecentJoiner(member.group(), self);
+            if (rival != null && rival.outranks(mine)) {
                 return;
             }
         }

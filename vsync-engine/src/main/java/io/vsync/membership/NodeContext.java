@@ -26,7 +26,10 @@ interface NodeContext {
     boolean isSuspected(MemberId member);
 
     /** The lowest-addressed other process recently seen trying to join {@code group}, or null. */
-    MemberId lowestRecentJoiner(String group, MemberId excluding);
+    Candidate bestRecentJoiner(String group, MemberId excluding);
+
+    /** Where the group's safeSend records go; null when it has no log. */
+    io.vsync.multicast.SafeJournal journal(String group);
 
     /** Some group's membership changed: the set of peers to watch may have too. */
     void membershipChanged(long now);

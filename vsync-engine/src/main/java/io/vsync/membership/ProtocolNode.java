@@ -10,6 +10,7 @@ import io.vsync.message.Heartbeat;
 import io.vsync.message.JoinProbe;
 import io.vsync.message.JoinProbeReply;
 import io.vsync.message.ProtocolMessage;
+import io.vsync.multicast.SafeJournal;
 import io.vsync.protocol.Effects;
 import io.vsync.protocol.ProtocolConfig;
 import java.util.HashMap;
@@ -39,6 +40,11 @@ public final class ProtocolNode {
     private final Map<String, GroupMember> groups = new LinkedHashMap<>();
     /** group → joiner → when it last probed us: for the creation tie-break. */
     private final Map<String, Map<MemberId, Long>> recentProbers = new HashMap<>();
+    /** group → joiner → the position it probed with. */
+    private final Map<String, Map<MemberId, Long>> proberPositions = new HashMap<>();
+    /** Groups with a safeSend log, and the journal each writes to. */
+    private final Map<String, SafeJournal> journals = new HashMap<>();
+    private long persistTickets;
     private final Context context = new Context();
     private long joins;
     private long dropped;
@@ -62,6 +68,32 @@ public final class ProtocolNode {
     public void join(long now, String group) {
         this.now = now;
         groups.computeIfAbsent(group, g -> new GroupMember(g, context)).join(now);
+    }
+
+    /**
+     * Joins a group that has a safeSend log: from now on its safeSend records go out through
+     * {@link Effects#persist} and are acknowledged only once {@link #onPersisted} says so.
+     *
+     * @param recoveredViewId the last view id the log recovered (0 for an empty log): this
+     *                        process's position in the creation tie-break
+     */
+    public void join(long now, String group, long recoveredViewId) {
+        journals.computeIfAbsent(group, g -> record -> {
+            long ticket = ++persistTickets;
+            effects.persist(g, ticket, record);
+            return ticket;
+        });
+        GroupMember member = groups.computeIfAbsent(group, g -> new GroupMember(g, context));
+        member.recovered(recoveredViewId);
+        join(now, group);
+    }
+
+    /** The driver's logs hold every record up to {@code ticket} durably. */
+    public void onPersisted(long now, long ticket) {
+        this.now = now;
+        for (GroupMember member : groups.values()) {
+            member.onPersisted(ticket);
+        }
     }
 
     public void leave(long now, String group) {
@@ -190,6 +222,7 @@ public final class ProtocolNode {
             Map<MemberId, Long> probers = recentProbers.computeIfAbsent(group, g -> new HashMap<>());
             if (probers.size() < MAX_PROBERS_PER_GROUP || probers.containsKey(probe.joiner())) {
                 probers.put(probe.joiner(), now);
+                proberPositions.computeIfAbsent(group, g -> new HashMap<>()).put(probe.joiner(), probe.position());
             }
         }
         GroupMember member = groups.get(group);
@@ -198,38 +231,51 @@ public final class ProtocolNode {
         }
         JoinProbeReply reply = member == null ? null : member.probeReply();
         if (reply == null) {
-            MemberId joining = lowestRecentJoiner(group, probe.joiner());
-            if (member != null && member.status() == GroupStatus.JOINING && member.self() != null
-                    && (joining == null || member.self().address().compareTo(joining.address()) < 0)) {
-                joining = member.self();
+            Candidate joining = bestRecentJoiner(group, probe.joiner());
+            if (member != null && member.status() == GroupStatus.JOINING && member.self() != null) {
+                Candidate mine = new Candidate(member.self(), member.position());
+                if (joining == null || mine.outranks(joining)) {
+                    joining = mine;
+                }
             }
-            reply = new JoinProbeReply(group, null, joining, member == null ? 0 : member.highestViewSeen());
+            reply = new JoinProbeReply(group, null, joining == null ? null : joining.member(),
+                    member == null ? 0 : member.highestViewSeen(), joining == null ? 0 : joining.position());
         }
         effects.send(from, reply);
     }
 
-    private MemberId lowestRecentJoiner(String group, MemberId excluding) {
+    private Candidate bestRecentJoiner(String group, MemberId excluding) {
         Map<MemberId, Long> probers = recentProbers.get(group);
         if (probers == null) {
             return null;
         }
-        MemberId lowest = null;
+        Map<MemberId, Long> positions = proberPositions.getOrDefault(group, Map.of());
+        Candidate best = null;
         for (Map.Entry<MemberId, Long> entry : probers.entrySet()) {
             MemberId joiner = entry.getKey();
-            if (!joiner.address().equals(excluding.address()) && now - entry.getValue() <= 3 * config.joinRetryMs()
-                    && (lowest == null || joiner.address().compareTo(lowest.address()) < 0)) {
-                lowest = joiner;
+            if (!joiner.address().equals(excluding.address()) && now - entry.getValue() <= 3 * config.joinRetryMs()) {
+                Candidate candidate = new Candidate(joiner, positions.getOrDefault(joiner, 0L));
+                if (best == null || candidate.outranks(best)) {
+                    best = candidate;
+                }
             }
         }
-        return lowest;
+        return best;
     }
 
     private void pruneProbers(long now) {
-        for (Iterator<Map<MemberId, Long>> groupsIt = recentProbers.values().iterator(); groupsIt.hasNext(); ) {
-            Map<MemberId, Long> probers = groupsIt.next();
+        for (Iterator<Map.Entry<String, Map<MemberId, Long>>> groupsIt = recentProbers.entrySet().iterator();
+                groupsIt.hasNext(); ) {
+            Map.Entry<String, Map<MemberId, Long>> entry = groupsIt.next();
+            Map<MemberId, Long> probers = entry.getValue();
             probers.values().removeIf(at -> now - at > 3 * config.joinRetryMs());
+            Map<MemberId, Long> positions = proberPositions.get(entry.getKey());
+            if (positions != null) {
+                positions.keySet().retainAll(probers.keySet());
+            }
             if (probers.isEmpty()) {
                 groupsIt.remove();
+                proberPositions.remove(entry.getKey());
             }
         }
     }
@@ -273,8 +319,13 @@ public final class ProtocolNode {
         }
 
         @Override
-        public MemberId lowestRecentJoiner(String group, MemberId excluding) {
-            return ProtocolNode.this.lowestRecentJoiner(group, excluding);
+        public Candidate bestRecentJoiner(String group, MemberId excluding) {
+            return ProtocolNode.this.bestRecentJoiner(group, excluding);
+        }
+
+        @Override
+        public SafeJournal journal(String group) {
+            return journals.get(group);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.vsync.multicast;
 
 import io.vsync.api.DeliveryKind;
 import io.vsync.api.MemberId;
+import io.vsync.durability.SafeRecord;
 import io.vsync.message.Ack;
 import io.vsync.message.Data;
 import io.vsync.message.MessageRef;
@@ -29,6 +30,13 @@ import java.util.Set;
  * total-order message is delivered when its slot comes up; the leader (rank 0) assigns slots
  * in the order it holds messages, in a stream of tokens that is itself cut at view changes.
  *
+ * <p>With a safeSend log ({@link SafeJournal}), what this member reports holding (its
+ * acknowledgements, and at a view change its promise) is what its log holds: a safeSend
+ * fragment or an order token counts only once the driver reported it durable
+ * ({@link #onPersisted}). Since delivery waits for every member, a safeSend delivered anywhere is
+ * then on every member's disk with the token that orders it. Without a log, durable is simply
+ * received.
+ *
  * <p>Not thread-safe: owned by the protocol thread.
  */
 public final class ViewStreams {
@@ -43,10 +51,18 @@ public final class ViewStreams {
     private final int myRank;
     private final int fragmentSize;
     private final DeliverySink sink;
+    /** Null when the group has no safeSend log. */
+    private final SafeJournal journal;
+    private final DurableMark[] marks;
+    private final DurableMark tokenMark = new DurableMark();
 
     private final List<SeqBuffer<Data>> streams = new ArrayList<>();
-    /** acks[m][r]: up to where member m holds stream r with no gap; acks[myRank] is ours. */
+    /**
+     * acks[m][r]: up to where member m holds stream r with no gap; acks[myRank] is ours, as we
+     * report it (durably held, when there is a log).
+     */
     private final long[][] acks;
+    /** Up to where this member holds each stream in memory with no gap; acks[myRank] itself without a log. */
     private final long[] contiguous;
     private final long[] delivered;
     private final long[] maxSeen;
@@ -54,6 +70,8 @@ public final class ViewStreams {
 
     private final SeqBuffer<OrderToken> tokens = new SeqBuffer<>();
     private final long[] tokenAcks;
+    /** Tokens held with no gap (tokenAcks[myRank] is what is reported: durably held). */
+    private long tokensHeld;
     private long tokenMaxSeen;
     private long tokensAbsorbed;
     private final ArrayList<MessageRef> slots = new ArrayList<>();
@@ -80,6 +98,12 @@ public final class ViewStreams {
 
     public ViewStreams(String group, long viewId, List<MemberId> members, int myRank, int fragmentSize,
                        DeliverySink sink) {
+        this(group, viewId, members, myRank, fragmentSize, sink, null);
+    }
+
+    /** @param journal where safeSend records go before they are acknowledged; null for no log */
+    public ViewStreams(String group, long viewId, List<MemberId> members, int myRank, int fragmentSize,
+                       DeliverySink sink, SafeJournal journal) {
         this.group = group;
         this.viewId = viewId;
         this.members = List.copyOf(members);
@@ -87,11 +111,16 @@ public final class ViewStreams {
         this.myRank = myRank;
         this.fragmentSize = fragmentSize;
         this.sink = sink;
+        this.journal = journal;
         for (int i = 0; i < n; i++) {
             streams.add(new SeqBuffer<>());
         }
         this.acks = new long[n][n];
-        this.contiguous = acks[myRank];
+        this.contiguous = journal == null ? acks[myRank] : new long[n];
+        this.marks = new DurableMark[n];
+        for (int i = 0; i < n; i++) {
+            marks[i] = new DurableMark();
+        }
         this.delivered = new long[n];
         this.maxSeen = new long[n];
         this.partial = new ByteArrayOutputStream[n];
@@ -141,6 +170,12 @@ public final class ViewStreams {
         }
         contiguous[myRank] = mySeq;
         maxSeen[myRank] = mySeq;
+        if (journal != null) {
+            for (Data frame : frames) {
+                journalData(myRank, frame);
+            }
+            refreshDurable(myRank);
+        }
         own.add(new OwnMessage(msgNo, kind, original, first, mySeq));
         if (isSequencer()) {
             assignNewlyContiguous(myRank);
@@ -157,7 +192,11 @@ public final class ViewStreams {
         OrderToken token = new OrderToken(group, viewId, ++tokenSeq, List.copyOf(pendingRefs));
         pendingRefs.clear();
         tokens.put(token.tokenSeq(), token);
-        tokenAcks[myRank] = tokenSeq;
+        tokensHeld = tokenSeq;
+        if (journal != null) {
+            journalToken(token);
+        }
+        refreshTokenDurable();
         tokenMaxSeen = tokenSeq;
         deliverReady();
         return token;
@@ -178,13 +217,19 @@ public final class ViewStreams {
             return data.seq() >= stream.base() && data.seq() - stream.base() < SeqBuffer.MAX_AHEAD;
         }
         maxSeen[senderRank] = Math.max(maxSeen[senderRank], data.seq());
-        acks[senderRank][senderRank] = Math.max(acks[senderRank][senderRank], data.seq());
+        if (journal == null) {
+            // The sender holds what it sent; with a log, only its own acknowledgement says it is on its disk.
+            acks[senderRank][senderRank] = Math.max(acks[senderRank][senderRank], data.seq());
+        }
         long before = contiguous[senderRank];
         while (stream.get(contiguous[senderRank] + 1) != null) {
             contiguous[senderRank]++;
+            if (journal != null) {
+                journalData(senderRank, stream.get(contiguous[senderRank]));
+            }
         }
         if (contiguous[senderRank] != before) {
-            ackDirty = true;
+            ackDirty = journal == null || refreshDurable(senderRank) || ackDirty;
             if (isSequencer() && !wedged) {
                 assignNewlyContiguous(senderRank);
             }
@@ -198,7 +243,7 @@ public final class ViewStreams {
         if (isSequencer() || token.tokenSeq() <= 0) {
             return false;
         }
-        if (token.tokenSeq() <= tokenAcks[myRank]) {
+        if (token.tokenSeq() <= tokensHeld) {
             return true;
         }
         for (MessageRef ref : token.refs()) {
@@ -210,13 +255,18 @@ public final class ViewStreams {
             return true;
         }
         tokenMaxSeen = Math.max(tokenMaxSeen, token.tokenSeq());
-        tokenAcks[0] = Math.max(tokenAcks[0], token.tokenSeq());
-        long before = tokenAcks[myRank];
-        while (tokens.get(tokenAcks[myRank] + 1) != null) {
-            tokenAcks[myRank]++;
+        if (journal == null) {
+            tokenAcks[0] = Math.max(tokenAcks[0], token.tokenSeq());
         }
-        if (tokenAcks[myRank] != before) {
-            ackDirty = true;
+        long before = tokensHeld;
+        while (tokens.get(tokensHeld + 1) != null) {
+            tokensHeld++;
+            if (journal != null) {
+                journalToken(tokens.get(tokensHeld));
+            }
+        }
+        if (tokensHeld != before) {
+            ackDirty = refreshTokenDurable() || ackDirty;
             deliverReady();
         }
         return true;
@@ -256,7 +306,7 @@ public final class ViewStreams {
             // must not be led to deliver what the cut leaves out.
             return new Ack(group, viewId, frozenAcks.clone(), frozenTokenAck);
         }
-        return new Ack(group, viewId, contiguous.clone(), tokenAcks[myRank]);
+        return new Ack(group, viewId, acks[myRank].clone(), tokenAcks[myRank]);
     }
 
     // ---------------------------------------------------------------- retransmission
@@ -290,7 +340,7 @@ public final class ViewStreams {
             contiguousAtLastCheck[r] = have;
         }
         if (!isSequencer()) {
-            long have = tokenAcks[myRank];
+            long have = tokensHeld;
             long known = tokenMaxSeen;
             for (int m = 0; m < n; m++) {
                 known = Math.max(known, tokenAcks[m]);
@@ -360,7 +410,7 @@ public final class ViewStreams {
     public void wedge() {
         if (!wedged) {
             wedged = true;
-            frozenAcks = contiguous.clone();
+            frozenAcks = acks[myRank].clone();
             frozenTokenAck = tokenAcks[myRank];
             pendingRefs.clear();
         }
@@ -370,9 +420,9 @@ public final class ViewStreams {
         return wedged;
     }
 
-    /** Per rank, up to where this member holds each stream with no gap. */
+    /** Per rank, up to where this member holds each stream with no gap (durably, with a log). */
     public long[] received() {
-        return contiguous.clone();
+        return acks[myRank].clone();
     }
 
     public long tokensReceived() {
@@ -384,7 +434,7 @@ public final class ViewStreams {
      * it, and has delivered nothing beyond it (an honest cut never falls below a delivery).
      */
     public boolean holds(long[] trim, long tokenTrim) {
-        if (trim.length != n || tokenAcks[myRank] < tokenTrim || tokenTrim < tokensAbsorbed) {
+        if (trim.length != n || tokensHeld < tokenTrim || tokenTrim < tokensAbsorbed) {
             return false;
         }
         for (int r = 0; r < n; r++) {
@@ -407,6 +457,10 @@ public final class ViewStreams {
             throw new IllegalStateException("cut beyond what this member holds");
         }
         wedged = true;
+        if (journal != null) {
+            // Before the tail is delivered: recovery orders this view's end exactly as done here.
+            journal.persist(new SafeRecord.Cut(viewId, trim.clone(), tokenTrim));
+        }
         deliverUpTo(trim, tokenTrim);
         Set<MessageRef> slotted = new HashSet<>(slots.subList(nextSlot, slots.size()));
         List<MessageRef> tail = new ArrayList<>();
@@ -445,6 +499,65 @@ public final class ViewStreams {
     /** Everything this member sent in this view that is not yet stable, e.g. to release on leaving. */
     public List<OwnMessage> unstableOwn() {
         return List.copyOf(own);
+    }
+
+    // ---------------------------------------------------------------- the safeSend log
+
+    /** The driver's log holds every record up to {@code ticket}: report them held. */
+    public void onPersisted(long ticket) {
+        if (journal == null) {
+            return;
+        }
+        boolean changed = false;
+        for (int r = 0; r < n; r++) {
+            if (marks[r].persisted(ticket)) {
+                changed |= refreshDurable(r);
+            }
+        }
+        if (tokenMark.persisted(ticket)) {
+            changed |= refreshTokenDurable();
+        }
+        if (changed) {
+            ackDirty = true;
+            deliverReady();
+        }
+    }
+
+    private void journalData(int rank, Data data) {
+        if (data.kind() == DeliveryKind.SAFE.code()) {
+            long ticket = journal.persist(new SafeRecord.SafeData(viewId, data.sender(), rank, data.seq(),
+                    data.msgNo(), data.last(), data.payload()));
+            marks[rank].waitFor(ticket, data.seq());
+        }
+    }
+
+    private void journalToken(OrderToken token) {
+        int[] ranks = new int[token.refs().size()];
+        long[] seqs = new long[ranks.length];
+        for (int i = 0; i < ranks.length; i++) {
+            ranks[i] = token.refs().get(i).senderRank();
+            seqs[i] = token.refs().get(i).seq();
+        }
+        tokenMark.waitFor(journal.persist(new SafeRecord.Token(viewId, token.tokenSeq(), ranks, seqs)), token.tokenSeq());
+    }
+
+    /** @return whether what this member reports holding of stream {@code rank} moved */
+    private boolean refreshDurable(int rank) {
+        long durable = marks[rank].durable(contiguous[rank]);
+        if (durable == acks[myRank][rank]) {
+            return false;
+        }
+        acks[myRank][rank] = durable;
+        return true;
+    }
+
+    private boolean refreshTokenDurable() {
+        long durable = journal == null ? tokensHeld : tokenMark.durable(tokensHeld);
+        if (durable == tokenAcks[myRank]) {
+            return false;
+        }
+        tokenAcks[myRank] = durable;
+        return true;
     }
 
     // ---------------------------------------------------------------- delivery

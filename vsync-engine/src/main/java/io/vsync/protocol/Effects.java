@@ -34,4 +34,13 @@ public interface Effects {
      * window: they are stable, or were dropped because the member left the group.
      */
     void released(String group, long bytes);
+
+    /**
+     * Write {@code record} to the group's safeSend log, then report {@code ticket} (and every
+     * lower one) through {@code ProtocolNode.onPersisted} once it is durable as the log's fsync
+     * policy says. Tickets grow by one per record. Asked only for groups joined with a log.
+     */
+    default void persist(String group, long ticket, io.vsync.durability.SafeRecord record) {
+        throw new UnsupportedOperationException("group '" + group + "' has a safeSend log but this driver cannot write one");
+    }
 }

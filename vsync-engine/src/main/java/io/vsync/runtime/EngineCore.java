@@ -27,4 +27,14 @@ interface EngineCore {
     ScheduledExecutorService scheduler();
 
     MetricsListener metrics();
+
+    /** The group's safeSend log settings, or null when it has none. */
+    io.vsync.durability.SafeLogConfig safeLog(String group);
+
+    /** Protocol thread: opens the group's log writer after recovery read it. */
+    void openSafeLog(String group, io.vsync.durability.SafeLogDirectory dir,
+                     io.vsync.durability.SafeLogDirectory.Contents contents);
+
+    /** Any thread: saves a checkpoint of the group's state at a position of its safe history. */
+    void checkpoint(String group, long viewId, long covered, byte[] state);
 }

@@ -11,13 +11,22 @@ record EngineSettings(String nodeName, String bindHost, int port, String adverti
                       Duration heartbeatInterval,
                       Duration failureTimeout, int maxMessageSize, long sendWindow, Duration sendTimeout,
                       PayloadCodec codec, HistoryListener history, MetricsListener metrics,
-                      TransportFactory transportFactory) {
+                      TransportFactory transportFactory,
+                      io.vsync.durability.SafeLogConfig safeLog,
+                      java.util.Map<String, io.vsync.durability.SafeLogConfig> groupSafeLogs) {
+
+    /** The safeSend log of {@code group}, or null for none. */
+    io.vsync.durability.SafeLogConfig safeLogOf(String group) {
+        io.vsync.durability.SafeLogConfig own = groupSafeLogs.get(group);
+        return own != null ? own : safeLog;
+    }
 
     /** Largest message the engine fragments and reassembles. */
     static final int MAX_MESSAGE_SIZE_LIMIT = 64 * 1024 * 1024;
 
     EngineSettings {
         seeds = List.copyOf(seeds);
+        groupSafeLogs = java.util.Map.copyOf(groupSafeLogs);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }

@@ -1,6 +1,9 @@
 package io.vsync.runtime;
 
 import io.vsync.api.DeliveryInfo;
+import io.vsync.durability.SafeHistory;
+import io.vsync.durability.SafeLogConfig;
+import io.vsync.durability.SafeLogDirectory;
 import io.vsync.api.DeliveryKind;
 import io.vsync.api.Group;
 import io.vsync.api.GroupStats;
@@ -72,6 +75,14 @@ final class GroupHandle implements Group {
     private final FlowControl flowControl;
     private final ExecutorService delivery;
     private volatile StateTransfer stateTransfer;
+    /** Guarded by this: the safeSend log was read and replayed (once per engine). */
+    private boolean logRecovered;
+    /** Protocol thread: position of the last safeSend delivered (view, count in that view). */
+    private long safeViewId;
+    private long safeCount;
+    /** Delivery thread: the same position, as far as the handlers have seen. */
+    private long deliveredSafeView;
+    private long deliveredSafeCount;
 
     // Written by the protocol thread, read by anyone.
     private volatile View view;
@@ -188,9 +199,104 @@ final class GroupHandle implements Group {
         }
         if (joining == null || joining.isDone()) {
             joining = new CompletableFuture<>();
-            engine.submit(() -> engine.node().join(ProtocolLoop.nowMs(), name));
+            SafeLogConfig logConfig = engine.safeLog(name);
+            if (logConfig == null) {
+                engine.submit(() -> engine.node().join(ProtocolLoop.nowMs(), name));
+            } else if (!logRecovered) {
+                try {
+                    recoverSafeLog(logConfig);
+                    logRecovered = true;
+                } catch (RuntimeException e) {
+                    joining.completeExceptionally(e);
+                }
+            } else {
+                engine.submit(() -> engine.node().join(ProtocolLoop.nowMs(), name, 0));
+            }
         }
         return joining;
+    }
+
+    /**
+     * Reads the group's safeSend log and replays its history to the handlers (on the delivery
+     * thread, so before anything of the group's new views), then joins with the log's position
+     * for the creation tie-break. A member admitted to a live group gets the group's state by
+     * transfer afterwards, which supersedes what the replay built (docs/guarantees.md).
+     */
+    private void recoverSafeLog(SafeLogConfig logConfig) {
+        SafeLogDirectory dir = new SafeLogDirectory(logConfig.directory(), name);
+        SafeLogDirectory.Contents contents = dir.read();
+        SafeHistory history = dir.history(contents);
+        byte[] state = history.start().hasState() ? dir.readCheckpoint(history.start().checkpointId()) : null;
+        StateTransfer transfer = stateTransfer;
+        if (state != null && transfer == null) {
+            throw new VsyncException("group '" + name + "': its safeSend log in " + dir.path()
+                    + " starts from a checkpoint, but no stateTransfer(...) is registered to load it");
+        }
+        if (state != null || !history.messages().isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "group {0}: replaying {1} safeSend messages from {2}{3}", name,
+                    history.messages().size(), dir.path(), state != null ? " after a checkpoint" : "");
+        }
+        // The join starts once the replay is over: when join() returns, the handlers have seen it all.
+        delivery.execute(() -> {
+            replay(transfer, state, history);
+            engine.submit(() -> {
+                engine.openSafeLog(name, dir, contents);
+                engine.node().join(ProtocolLoop.nowMs(), name, history.lastViewId());
+            });
+        });
+    }
+
+    private void replay(StateTransfer transfer, byte[] state, SafeHistory history) {
+        // A checkpoint taken before any new safeSend is delivered covers exactly the replayed
+        // history: every view up to the log's last, none of the new line of views (ids above it).
+        deliveredSafeView = history.lastViewId() + 1;
+        deliveredSafeCount = 0;
+        if (state != null) {
+            try {
+                transfer.read(new java.io.ByteArrayInputStream(state));
+            } catch (IOException | RuntimeException e) {
+                handlerErrors.incrementAndGet();
+                LOG.log(System.Logger.Level.ERROR, "group " + name + ": loading the safeSend log's checkpoint failed", e);
+            }
+        }
+        for (SafeHistory.Message m : history.messages()) {
+            Envelope envelope;
+            try {
+                envelope = Envelope.parse(m.payload());
+            } catch (IllegalArgumentException e) {
+                undeliverable.incrementAndGet();
+                continue;
+            }
+            if (envelope.type() == Envelope.MESSAGE) {
+                dispatch(envelope, new DeliveryInfo(name, m.sender(), m.viewId(), DeliveryKind.SAFE, true, m.msgNo()));
+            }
+        }
+    }
+
+    /**
+     * Protocol thread: asks the delivery thread to save the application's state at its current
+     * position in the safe history. @return false when there is no state transfer to save it with
+     */
+    boolean requestCheckpoint() {
+        StateTransfer transfer = stateTransfer;
+        if (transfer == null) {
+            return false;
+        }
+        toDeliveryThread(() -> saveCheckpoint(transfer, deliveredSafeView, deliveredSafeCount));
+        return true;
+    }
+
+    /** Delivery thread. */
+    private void saveCheckpoint(StateTransfer transfer, long viewId, long covered) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            transfer.write(out);
+        } catch (IOException | RuntimeException e) {
+            handlerErrors.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "group " + name + ": checkpoint for the safeSend log failed", e);
+            return;
+        }
+        engine.checkpoint(name, viewId, covered, out.toByteArray());
     }
 
     @Override
@@ -426,6 +532,26 @@ final class GroupHandle implements Group {
     // ================================================================ from the protocol thread
 
     void onDeliver(MemberId sender, long msgNo, long viewId, DeliveryKind kind, byte[] payload) {
+        try {
+            deliver(sender, msgNo, viewId, kind, payload);
+        } finally {
+            if (kind == DeliveryKind.SAFE) {
+                // Where the safe history stands once the handlers have seen this message: the
+                // position a checkpoint taken next covers (SafeHistory counts the same way).
+                if (viewId != safeViewId) {
+                    safeViewId = viewId;
+                    safeCount = 0;
+                }
+                long position = ++safeCount;
+                toDeliveryThread(() -> {
+                    deliveredSafeView = viewId;
+                    deliveredSafeCount = position;
+                });
+            }
+        }
+    }
+
+    private void deliver(MemberId sender, long msgNo, long viewId, DeliveryKind kind, byte[] payload) {
         Envelope envelope;
         try {
             envelope = Envelope.parse(payload);
@@ -433,7 +559,7 @@ final class GroupHandle implements Group {
             undeliverable.incrementAndGet();
             return;
         }
-        DeliveryInfo info = new DeliveryInfo(name, sender, viewId, kind, msgNo);
+        DeliveryInfo info = new DeliveryInfo(name, sender, viewId, kind, false, msgNo);
         switch (envelope.type()) {
             case Envelope.MESSAGE, Envelope.QUERY -> {
                 OwnSend own = kind == DeliveryKind.P2P ? null : ownDelivery(sender, msgNo);
@@ -613,6 +739,13 @@ final class GroupHandle implements Group {
             transfer.read(receiver);
             if (!receiver.finished()) {
                 throw new IOException("the loader stopped before the end of the state");
+            }
+            if (engine.safeLog(name) != null) {
+                // The log's history before this view is superseded by the state: save it, so a
+                // restart replays the group's history and not this process's older one.
+                deliveredSafeView = installed.id();
+                deliveredSafeCount = 0;
+                saveCheckpoint(transfer, installed.id(), 0);
             }
             return true;
         } catch (IOException | RuntimeException e) {

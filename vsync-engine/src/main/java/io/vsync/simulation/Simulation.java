@@ -59,8 +59,15 @@ public final class Simulation {
     private long faults;
     private long incarnations;
     private final SimulatedApplication.Counters application = new SimulatedApplication.Counters();
+    /** Non-null in the full-restart scenario: every process has a disk and a safeSend log. */
+    private final FullRestart fullRestart;
 
     public Simulation(long seed, SimulationConfig config) {
+        this(seed, config, null);
+    }
+
+    Simulation(long seed, SimulationConfig config, FullRestart fullRestart) {
+        this.fullRestart = fullRestart;
         this.seed = seed;
         this.config = config;
         this.random = new SplittableRandom(seed);
@@ -85,7 +92,11 @@ public final class Simulation {
         for (Process p : processes) {
             at(0, () -> p.start());
         }
-        scheduleFaults(faultEnd);
+        if (fullRestart != null) {
+            fullRestart.schedule(faultEnd, processes.length, this::at, this::crash, this::restart);
+        } else {
+            scheduleFaults(faultEnd);
+        }
         while (!queue.isEmpty()) {
             Scheduled next = queue.poll();
             if (next.time > end) {
@@ -126,6 +137,9 @@ public final class Simulation {
         }
         alive.put(GROUP, members);
         CheckResult result = new Checker().check(recorder.events(), new CheckOptions(true, alive));
+        if (fullRestart != null) {
+            result = fullRestart.check(result);
+        }
         return new SimulationResult(seed, config, result, events, sends, deliveries, faults, List.copyOf(trace));
     }
 
@@ -203,6 +217,7 @@ public final class Simulation {
             faults++;
             trace("crash " + p.address());
             p.node = null;
+            p.disk.crash();
             p.pausedUntil = -1;
             p.deferred.clear();
             network.resetConnections(victim);
@@ -258,6 +273,7 @@ public final class Simulation {
         long pausedUntil = -1;
         final List<Runnable> deferred = new ArrayList<>();
         final long[] lastRefused = new long[config.nodes()];
+        final SimulatedDisk disk = new SimulatedDisk();
         boolean wantsMember = true;
 
         Process(int index) {
@@ -292,7 +308,10 @@ public final class Simulation {
             long firstTick = nowMicros + random.nextLong(TICK_MICROS);
             at(firstTick, () -> tick(started));
             at(nowMicros + random.nextLong(config.sendEveryMs() * 1000), () -> workload(started));
-            if (wantsMember) {
+            if (wantsMember && fullRestart != null) {
+                long position = fullRestart.recover(address(), disk, recorder.events());
+                onNode(started, () -> node.join(nowMs(), GROUP, position));
+            } else if (wantsMember) {
                 onNode(started, () -> node.join(nowMs(), GROUP));
             }
         }
@@ -349,6 +368,18 @@ public final class Simulation {
             }
             event.run();
             node.flush();
+            synced(node);
+        }
+
+        /** End of a batch with a log: sync, then the core may acknowledge what is durable. */
+        private void synced(ProtocolNode current) {
+            if (fullRestart != null && current == node) {
+                long ticket = disk.fsync();
+                if (ticket > 0) {
+                    current.onPersisted(nowMs(), ticket);
+                    current.flush();
+                }
+            }
         }
 
         private void tick(ProtocolNode expected) {
@@ -359,6 +390,7 @@ public final class Simulation {
                 node.onTick(nowMs());
                 app.tick(nowMs());
                 node.flush();
+                synced(node);
             }
             at(Math.max(nowMicros + TICK_MICROS, pausedUntil), () -> tick(expected));
         }
@@ -382,6 +414,7 @@ public final class Simulation {
                     }
                 }
                 node.flush();
+                synced(node);
             }
             at(nowMicros + 1 + random.nextLong(2 * config.sendEveryMs() * 1000), () -> workload(expected));
         }
@@ -439,6 +472,14 @@ public final class Simulation {
         public void viewInstalled(String group, View view) {
             trace(address() + " installs view " + view.id() + " " + view.members());
             app.viewInstalled(nowMs(), view);
+            if (fullRestart != null) {
+                fullRestart.viewInstalled(address(), view);
+            }
+        }
+
+        @Override
+        public void persist(String group, long ticket, io.vsync.durability.SafeRecord record) {
+            disk.append(ticket, record);
         }
 
         @Override

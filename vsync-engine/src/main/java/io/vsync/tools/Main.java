@@ -39,7 +39,7 @@ public final class Main {
                 usage: bin/vsync <command> [options]
                   simulate --seeds 1-1000 --nodes 5 [--threads N] [--verbose]
                         deterministic simulations under random faults, checked
-                  perf [throughput|latency|viewchange|all|compare] [options]
+                  perf [throughput|latency|query|flush|viewchange|all|compare] [options]
                         benchmarks with member processes on loopback (docs/benchmarks.md)
                   demo [--nodes 3] [--seconds 0 (forever)]
                         a cluster of engines on loopback exchanging ordered messages

@@ -1,6 +1,7 @@
 package io.vsync.tools;
 
 import io.vsync.history.Violation;
+import io.vsync.simulation.FullRestart;
 import io.vsync.simulation.Simulation;
 import io.vsync.simulation.SimulationConfig;
 import io.vsync.simulation.SimulationResult;
@@ -27,22 +28,26 @@ public final class SimulateCommand {
         int nodes = 5;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         boolean verbose = false;
+        boolean fullRestart = false;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--seeds" -> seeds = parseSeeds(value(args, ++i, "--seeds"));
                 case "--nodes" -> nodes = Integer.parseInt(value(args, ++i, "--nodes"));
                 case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
                 case "--verbose" -> verbose = true;
+                case "--full-restart" -> fullRestart = true;
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i)
-                        + " (want --seeds A-B|A,B,C --nodes N [--threads T] [--verbose])");
+                        + " (want --seeds A-B|A,B,C --nodes N [--threads T] [--verbose] [--full-restart])");
             }
         }
         SimulationConfig config = SimulationConfig.defaults(nodes);
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<SimulationResult>> runs = new ArrayList<>();
+        boolean restartAll = fullRestart;
         for (long seed : seeds) {
-            runs.add(pool.submit(() -> new Simulation(seed, config).run()));
+            // --full-restart: safeSend logs on simulated disks, every process crashes at once (guarantee 11).
+            runs.add(pool.submit(() -> restartAll ? FullRestart.run(seed, config) : new Simulation(seed, config).run()));
         }
         int failed = 0;
         long violations = 0;

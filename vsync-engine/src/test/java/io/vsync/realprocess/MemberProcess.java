@@ -62,11 +62,17 @@ final class MemberProcess {
     /** Starts {@code java … io.vsync.realprocess.Member} with the given settings. */
     static MemberProcess start(String name, int port, List<String> seeds, Path dir, Map<String, String> settings)
             throws IOException {
+        return start(Member.class, name, port, seeds, dir, settings);
+    }
+
+    /** As {@link #start(String, int, List, Path, Map)}, with another main class taking the same arguments. */
+    static MemberProcess start(Class<?> main, String name, int port, List<String> seeds, Path dir,
+                               Map<String, String> settings) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=2",
                 "-cp", testClasspath(),
-                Member.class.getName(),
+                main.getName(),
                 "name=" + name, "port=" + port, "seeds=" + String.join(",", seeds),
                 "history=" + dir.resolve(name + ".history")));
         settings.forEach((key, value) -> command.add(key + "=" + value));

@@ -1,8 +1,6 @@
 package io.vsync.tools.perf;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -29,9 +27,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   perf throughput [--runs 5] [--msgs 100000] [--warmup 500000] [--size 1000] [--kinds ordered,fifo]
  *   perf latency    [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--size 1000] [--kinds ordered,fifo]
+ *                   (--kinds: any of fifo, causal, ordered, safe; throughput too)
+ *   perf query      [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--q-size 64] [--q-timeout-ms 10000]
+ *   perf flush      [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--size 1000]
+ *                   [--fl-msgs 30000] [--fl-tp-warmup 100000] [--fl-kind fifo]
  *   perf viewchange [--runs 3] [--timeout-ms 1000] [--interval-ms 250] [--settle-ms 3000] [--faults kill,stop]
  *   (throughput and latency: [--fd-timeout-ms 10000] [--fd-interval-ms 100], the failure detection of their clusters)
- *   perf all        (the three above, with their options; --tp-/--lat-/--vc-runs, --tp-/--lat-warmup)
+ *   perf all        (all of the above, with their options; --tp-/--lat-/--q-/--fl-/--vc-runs, --tp-/--lat-/--q-/--fl-warmup)
  *   perf compare    (each of ours, then the same of the JGroups harness, interleaved; side by side)
  *                   [--tests throughput,latency,viewchange]
  * common: [--start together|sequential] [--stop sequential|together] [--codec raw|cbor] [--outstanding 0] [--window BYTES]
@@ -41,6 +43,11 @@ import java.util.concurrent.TimeUnit;
  *
  * Output: one {@code RESULT} line per run, one {@code MEDIAN key=median[min..max]} line per
  * test; the same lines go to {@code <logs>/results.txt}, each member's output to its own log.
+ *
+ * <p>This class holds what the tests share: options, output (RESULT/MEDIAN lines), and member
+ * clusters (start, stop, rounds awaited from every member). Each test is its own class:
+ * {@link ThroughputTest}, {@link LatencyTest}, {@link QueryLatencyTest}, {@link FlushTest},
+ * {@link ViewChangeTest}, and {@link JGroupsCompare} for {@code compare}.
  */
 public final class PerfCommand {
 
@@ -54,8 +61,6 @@ public final class PerfCommand {
     private final Map<String, List<Map<String, Double>>> metrics = new LinkedHashMap<>();
     private final Map<String, String> medians = new LinkedHashMap<>();
     private int clusterSeq;
-    /** Sum of the members' process CPU at the end of the last throughput round, ns. */
-    private long lifeCpuNs;
 
     private PerfCommand(Map<String, String> opt, PrintStream out) throws IOException {
         this.opt = opt;
@@ -95,9 +100,9 @@ public final class PerfCommand {
             test = "all";
             rest = args;
         }
-        if (!List.of("throughput", "latency", "viewchange", "all", "compare").contains(test)) {
+        if (!List.of("throughput", "latency", "query", "flush", "viewchange", "all", "compare").contains(test)) {
             throw new IllegalArgumentException("unknown perf test '" + test
-                    + "' (want throughput, latency, viewchange, all or compare)");
+                    + "' (want throughput, latency, query, flush, viewchange, all or compare)");
         }
         PerfCommand p = new PerfCommand(options(rest), out);
         try {
@@ -119,31 +124,36 @@ public final class PerfCommand {
         long t0 = System.nanoTime();
         say(System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "; "
                 + Runtime.getRuntime().availableProcessors() + " cores; load " + loadAverage() + "; logs in " + logDir);
+        JGroupsCompare jgroups = test.equals("compare") ? new JGroupsCompare(this) : null;
         switch (test) {
-            case "throughput" -> throughputAll();
-            case "latency" -> latencyAll();
-            case "viewchange" -> viewchangeAll();
+            case "throughput" -> new ThroughputTest(this).run();
+            case "latency" -> new LatencyTest(this).run();
+            case "query" -> new QueryLatencyTest(this).run();
+            case "flush" -> new FlushTest(this).run();
+            case "viewchange" -> new ViewChangeTest(this).run();
             case "all" -> {
-                throughputAll();
-                latencyAll();
-                viewchangeAll();
+                new ThroughputTest(this).run();
+                new LatencyTest(this).run();
+                new QueryLatencyTest(this).run();
+                new FlushTest(this).run();
+                new ViewChangeTest(this).run();
             }
             case "compare" -> { // interleaved, so that a change of the machine's load hits both alike
-                if (!prepareJGroups()) {
+                if (!jgroups.prepare()) {
                     return 1;
                 }
                 List<String> tests = Arrays.asList(s("tests", "throughput,latency,viewchange").split(","));
                 if (tests.contains("throughput")) {
-                    throughputAll();
-                    runJGroups("throughput");
+                    new ThroughputTest(this).run();
+                    jgroups.run("throughput");
                 }
                 if (tests.contains("latency")) {
-                    latencyAll();
-                    runJGroups("latency");
+                    new LatencyTest(this).run();
+                    jgroups.run("latency");
                 }
                 if (tests.contains("viewchange")) {
-                    viewchangeAll();
-                    runJGroups("viewchange");
+                    new ViewChangeTest(this).run();
+                    jgroups.run("viewchange");
                 }
             }
             default -> throw new IllegalStateException(test);
@@ -153,8 +163,8 @@ public final class PerfCommand {
         for (String line : medians.values()) {
             print(line);
         }
-        if (test.equals("compare")) {
-            finishCompare();
+        if (jgroups != null) {
+            jgroups.finish();
         }
         return 0;
     }
@@ -162,11 +172,11 @@ public final class PerfCommand {
     // =====================================================================================
     // output
 
-    private void say(String m) {
+    void say(String m) {
         print("# " + m);
     }
 
-    private synchronized void print(String line) {
+    synchronized void print(String line) {
         out.println(line);
         out.flush();
         results.println(line);
@@ -182,7 +192,7 @@ public final class PerfCommand {
     }
 
     /** Prints a RESULT line: {@code RESULT <key> [fixed] k=v ...}; doubles become metrics for the MEDIAN. */
-    private void result(String key, Map<String, Object> fields) {
+    void result(String key, Map<String, Object> fields) {
         StringBuilder sb = new StringBuilder("RESULT ").append(key);
         Map<String, Double> nums = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : fields.entrySet()) {
@@ -198,7 +208,7 @@ public final class PerfCommand {
         print(sb.toString());
     }
 
-    private void median(String key, String fixed, String... keys) {
+    void median(String key, String fixed, String... keys) {
         List<Map<String, Double>> runs = metrics.getOrDefault(key, List.of());
         StringBuilder sb = new StringBuilder("MEDIAN ").append(key).append(' ').append(fixed).append(" runs=")
                 .append(runs.size());
@@ -232,7 +242,7 @@ public final class PerfCommand {
         return z == 0 ? Double.NaN : z % 2 == 1 ? s.get(z / 2) : (s.get(z / 2 - 1) + s.get(z / 2)) / 2;
     }
 
-    private double medianMetric(String key, String metric) {
+    double medianMetric(String key, String metric) {
         List<Double> v = new ArrayList<>();
         for (Map<String, Double> m : metrics.getOrDefault(key, List.of())) {
             if (m.containsKey(metric)) {
@@ -245,29 +255,70 @@ public final class PerfCommand {
     // =====================================================================================
     // options
 
-    private String s(String k, String d) {
+    String s(String k, String d) {
         return opt.getOrDefault(k, d);
     }
 
-    private int i(String k, int d) {
+    int i(String k, int d) {
         return Integer.parseInt(s(k, "" + d));
     }
 
-    private long l(String k, long d) {
+    long l(String k, long d) {
         return Long.parseLong(s(k, "" + d));
     }
 
     /** The test-specific option (e.g. --tp-warmup), else the general one (--warmup), else the default. */
-    private String s2(String specific, String general, String d) {
+    String s2(String specific, String general, String d) {
         return opt.getOrDefault(specific, opt.getOrDefault(general, d));
     }
 
-    private boolean flag(String k) {
+    boolean flag(String k) {
         return Boolean.parseBoolean(s(k, "false"));
     }
 
-    private List<String> kinds(String def) {
-        return Arrays.asList(s("kinds", def).split(","));
+    /** The value of the first of {@code keys} given, else {@code def} (e.g. --q-warmup, --lat-warmup, --warmup). */
+    String first(String def, String... keys) {
+        for (String k : keys) {
+            if (opt.containsKey(k)) {
+                return opt.get(k);
+            }
+        }
+        return def;
+    }
+
+    static final List<String> KINDS = List.of("fifo", "causal", "ordered", "safe");
+
+    /** --kinds: multicast primitives by test name (fifo send, causalSend, orderedSend, safeSend). */
+    List<String> kinds(String def) {
+        return parseKinds("kinds", s("kinds", def));
+    }
+
+    /** A comma-separated list of kinds; an unknown one fails naming the option. */
+    static List<String> parseKinds(String option, String spec) {
+        List<String> k = Arrays.asList(spec.split(","));
+        for (String x : k) {
+            if (!KINDS.contains(x)) {
+                throw new IllegalArgumentException("--" + option + ": unknown kind '" + x + "' (want "
+                        + String.join(", ", KINDS) + ")");
+            }
+        }
+        return k;
+    }
+
+    /** Total-order kinds: all members must deliver one sequence (order_match). */
+    static boolean totalOrder(String kind) {
+        return kind.equals("ordered") || kind.equals("safe");
+    }
+
+    /** The first member that is not the leader of the cluster's view (the harness's sender choice). */
+    static int firstNonLeader(List<MemberProcess> cl) {
+        String leader = cl.get(0).lastView()[4];
+        for (int k = 0; k < cl.size(); k++) {
+            if (!("m" + k).equals(leader)) {
+                return k;
+            }
+        }
+        return 0;
     }
 
     // =====================================================================================
@@ -303,7 +354,7 @@ public final class PerfCommand {
         throw new IllegalStateException("no free port range found from " + first);
     }
 
-    private List<MemberProcess> startCluster(String tag, int n, int heapMb, Map<String, String> memberOpts)
+    List<MemberProcess> startCluster(String tag, int n, int heapMb, Map<String, String> memberOpts)
             throws Exception {
         long t0 = System.nanoTime();
         int base = pickBase(n);
@@ -361,7 +412,7 @@ public final class PerfCommand {
     }
 
     /** Waits until every member's latest view has size n and all agree on the view id. */
-    private static void waitForView(List<MemberProcess> cl, int n, long timeoutMs) throws InterruptedException {
+    static void waitForView(List<MemberProcess> cl, int n, long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
         do {
             String id = null;
@@ -392,7 +443,7 @@ public final class PerfCommand {
      * every member of a group leaves at once, the last ones wait out the engine's leave timeout
      * (3 x the failure timeout), which only slows the benchmark down; --stop together tries it.
      */
-    private void stopCluster(List<MemberProcess> cl) throws InterruptedException {
+    void stopCluster(List<MemberProcess> cl) throws InterruptedException {
         long t0 = System.nanoTime();
         boolean together = s("stop", "sequential").equals("together");
         List<MemberProcess> order = new ArrayList<>(cl);
@@ -419,8 +470,20 @@ public final class PerfCommand {
                 + (clean ? "" : " (some killed)"));
     }
 
+    /** The members' process CPU so far (all threads, GC included), summed, ns. */
+    static long clusterCpuNs(List<MemberProcess> cl) throws InterruptedException {
+        for (MemberProcess c : cl) {
+            c.cmd("CPU");
+        }
+        long sum = 0;
+        for (MemberProcess c : cl) {
+            sum += Long.parseLong(kv(c.await("@CPU", 10_000)).get("cpu_ns"));
+        }
+        return sum;
+    }
+
     /** Engine warnings/errors found in the member logs of one run. */
-    private void reportWarnings(List<MemberProcess> cl) {
+    void reportWarnings(List<MemberProcess> cl) {
         for (MemberProcess c : cl) {
             try {
                 List<String> hits = new ArrayList<>();
@@ -457,71 +520,13 @@ public final class PerfCommand {
      * harness's setting for its tests A and B (FD_ALL3 timeout 10 s), with the engine's default
      * heartbeat interval; {@code --fd-timeout-ms 1000} gives the engine's default timeout.
      */
-    private Map<String, String> loadTestFd() {
+    Map<String, String> loadTestFd() {
         return Map.of("timeout-ms", s("fd-timeout-ms", "10000"), "interval-ms", s("fd-interval-ms", "100"));
     }
 
-    // =====================================================================================
-    // throughput
-
-    private void throughputAll() throws Exception {
-        for (String kind : kinds("ordered,fifo")) {
-            throughput(kind);
-        }
-    }
-
-    private void throughput(String kind) throws Exception {
-        int n = i("n", 3);
-        int size = i("size", 1000);
-        int runs = Integer.parseInt(s2("tp-runs", "runs", "5"));
-        long msgs = l("msgs", 100_000);
-        long warm = Long.parseLong(s2("tp-warmup", "warmup", "500000"));
-        String name = "vsync.throughput." + kind;
-        for (int run = 1; run <= runs; run++) {
-            String tag = "throughput-" + kind + "-r" + run;
-            List<MemberProcess> cl = null;
-            try {
-                cl = startCluster(tag, n, i("heap-mb", 1024), loadTestFd());
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("n", n);
-                f.put("msg", size);
-                if (warm > 0) {
-                    tpRound(cl, 0, warm, size, kind);
-                    Thread.sleep(500);
-                }
-                Map<String, Object> r = tpRound(cl, 1, msgs, size, kind);
-                // whole-life CPU of the members (start-up, JIT, warm-up and measured round) per message:
-                // the figure `perf compare` also takes for the JGroups members from outside
-                r.put("cpu_us_per_msg_life", lifeCpuNs / 1e3 / (warm + msgs));
-                f.put("msgs_per_s", r.remove("msgs_per_s"));
-                f.put("mb_per_s", r.remove("mb_per_s"));
-                if (kind.equals("ordered")) {
-                    f.put("order_match", r.get("order_match"));
-                } else {
-                    f.put("fifo_ok", r.get("fifo_ok"));
-                }
-                f.put("msgs", msgs);
-                f.put("warmup", warm);
-                f.put("run", run);
-                f.putAll(r);
-                result(name, f);
-                reportWarnings(cl);
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                failed(name, run, e, cl);
-            } finally {
-                if (cl != null) {
-                    stopCluster(cl);
-                }
-            }
-        }
-        median(name, "n=" + n + " msg=" + size + " msgs=" + msgs + " warmup=" + warm,
-                "msgs_per_s", "mb_per_s", "elapsed_ms", "send_ms_max", "cpu_us_per_msg", "cpu_cores", "cpu_us_per_msg_life");
-    }
 
     /** A run that did not complete: a RESULT line {@code <name>.failed}, counted in the MEDIAN line. */
-    private void failed(String name, int run, Exception e, List<MemberProcess> cl) {
+    void failed(String name, int run, Exception e, List<MemberProcess> cl) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("FAILED", "true");
         f.put("run", run);
@@ -545,7 +550,7 @@ public final class PerfCommand {
      * the event is still missing 15 s later (a member that was excluded and rejoined never
      * completes its count).
      */
-    private List<Map<String, String>> awaitAll(List<MemberProcess> cl, String prefix, int[] viewsAtStart,
+    List<Map<String, String>> awaitAll(List<MemberProcess> cl, String prefix, int[] viewsAtStart,
                                                long timeoutMs) throws Exception {
         long end = System.currentTimeMillis() + timeoutMs;
         long giveUp = Long.MAX_VALUE;
@@ -568,7 +573,7 @@ public final class PerfCommand {
         return got;
     }
 
-    private static int[] viewCounts(List<MemberProcess> cl) {
+    static int[] viewCounts(List<MemberProcess> cl) {
         int[] v = new int[cl.size()];
         for (int k = 0; k < v.length; k++) {
             v[k] = cl.get(k).views.size();
@@ -577,7 +582,7 @@ public final class PerfCommand {
     }
 
     /** The views installed since {@code before}, per member, or null when none. */
-    private static String viewChanges(List<MemberProcess> cl, int[] before) {
+    static String viewChanges(List<MemberProcess> cl, int[] before) {
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < cl.size(); k++) {
             MemberProcess c = cl.get(k);
@@ -587,480 +592,5 @@ public final class PerfCommand {
             }
         }
         return sb.length() == 0 ? null : sb.toString().trim();
-    }
-
-    private Map<String, Object> tpRound(List<MemberProcess> cl, int round, long total, int size, String kind)
-            throws Exception {
-        int n = cl.size();
-        int[] viewsAtStart = viewCounts(cl);
-        for (MemberProcess c : cl) {
-            c.cmd("TP_PREP " + round + " " + total + " " + kind);
-        }
-        List<Map<String, String>> ready = new ArrayList<>();
-        for (MemberProcess c : cl) {
-            ready.add(kv(c.await("@TPREADY", 10_000)));
-        }
-        for (int k = 0; k < n; k++) {
-            long mine = total / n + (k < total % n ? 1 : 0);
-            cl.get(k).cmd("TP_GO " + round + " " + mine + " " + size + " " + kind + " " + i("outstanding", 0));
-        }
-        List<Map<String, String>> sent = awaitAll(cl, "@TPSENT", viewsAtStart, 300_000);
-        List<Map<String, String>> done = awaitAll(cl, "@TPDONE", viewsAtStart, 300_000);
-        long start = Long.MAX_VALUE;
-        long end = 0;
-        long sendEnd = 0;
-        String hash0 = done.get(0).get("hash");
-        boolean orderMatch = true;
-        boolean fifo = true;
-        long stray = 0;
-        for (int k = 0; k < n; k++) {
-            Map<String, String> d = done.get(k);
-            start = Math.min(start, Long.parseLong(d.get("first_send_us")));
-            end = Math.max(end, Long.parseLong(d.get("last_deliv_us")));
-            sendEnd = Math.max(sendEnd, Long.parseLong(sent.get(k).get("send_done_us")));
-            orderMatch &= hash0.equals(d.get("hash"));
-            fifo &= Boolean.parseBoolean(d.get("fifo_ok"));
-            stray += Long.parseLong(d.get("stray"));
-            if (Long.parseLong(d.get("delivered")) != total) {
-                throw new IllegalStateException("delivery count mismatch " + d);
-            }
-        }
-        long cpuNs = 0;
-        long gcMs = 0;
-        lifeCpuNs = 0;
-        for (int k = 0; k < n; k++) {
-            lifeCpuNs += Long.parseLong(done.get(k).get("cpu_ns"));
-            cpuNs += Long.parseLong(done.get(k).get("cpu_ns")) - Long.parseLong(ready.get(k).get("cpu_ns"));
-            gcMs = Math.max(gcMs, Long.parseLong(done.get(k).get("gc_ms")) - Long.parseLong(ready.get(k).get("gc_ms")));
-        }
-        // CPU per message by thread role, summed over the members ("vm": GC and other VM threads)
-        StringBuilder roles = new StringBuilder();
-        for (String role : List.of("sender", "protocol", "io", "deliver", "jit", "vm", "other")) {
-            long ns = 0;
-            for (int k = 0; k < n; k++) {
-                ns += Long.parseLong(done.get(k).get("thr_" + role)) - Long.parseLong(ready.get(k).get("thr_" + role));
-            }
-            roles.append(String.format(" %s=%.1f", role, ns / 1e3 / total));
-        }
-        say(String.format("round %d CPU us per message, all members, by thread:%s", round, roles));
-        double secs = (end - start) / 1e6;
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("msgs_per_s", total / secs);
-        r.put("mb_per_s", total * (double) size / secs / 1e6);
-        r.put("order_match", orderMatch);
-        r.put("fifo_ok", fifo);
-        r.put("elapsed_ms", (end - start) / 1e3);
-        r.put("send_ms_max", (sendEnd - start) / 1e3);
-        // CPU of all member processes (every thread, GC included) per message multicast, and the
-        // cluster's CPU use over the round in cores: tells engine cost apart from a busy machine
-        r.put("cpu_us_per_msg", cpuNs / 1e3 / total);
-        r.put("cpu_cores", cpuNs / 1e3 / (end - start));
-        r.put("gc_ms_max", (double) gcMs);
-        if (stray > 0) {
-            r.put("stray", stray);
-        }
-        String vc = viewChanges(cl, viewsAtStart);
-        if (vc != null) {
-            r.put("view_changes", vc.split(" ").length);
-            say("view change(s) during round " + round + ": " + vc);
-        }
-        if (round == 0) {
-            say(String.format("warm-up round: %d msgs in %.0f ms (%.0f msgs/s, %.1f us CPU/msg, %.2f cores)", total,
-                    (end - start) / 1e3, total / secs, cpuNs / 1e3 / total, cpuNs / 1e3 / (end - start)));
-        }
-        return r;
-    }
-
-    // =====================================================================================
-    // latency
-
-    private void latencyAll() throws Exception {
-        for (String kind : kinds("ordered,fifo")) {
-            latency(kind);
-        }
-    }
-
-    private void latency(String kind) throws Exception {
-        int n = i("n", 3);
-        int size = i("size", 1000);
-        int runs = Integer.parseInt(s2("lat-runs", "runs", "3"));
-        int count = i("count", 20_000);
-        int warm = Integer.parseInt(s2("lat-warmup", "warmup", "10000"));
-        int rate = i("rate", 2_000);
-        String name = "vsync.latency." + kind;
-        for (int run = 1; run <= runs; run++) {
-            String tag = "latency-" + kind + "-r" + run;
-            List<MemberProcess> cl = null;
-            try {
-                cl = startCluster(tag, n, i("heap-mb", 1024), loadTestFd());
-                String leader = cl.get(0).lastView()[4];
-                int sender = -1;
-                int acker = -1;
-                for (int k = 0; k < n; k++) {
-                    if (!("m" + k).equals(leader)) {
-                        sender = k;
-                        break;
-                    }
-                }
-                for (int k = n - 1; k >= 0; k--) {
-                    if (k != sender && !("m" + k).equals(leader)) {
-                        acker = k;
-                        break;
-                    }
-                }
-                if (acker < 0) {
-                    acker = sender == n - 1 ? n - 2 : n - 1;
-                }
-                int total = count + warm;
-                for (MemberProcess c : cl) {
-                    c.cmd("LAT_PREP " + sender + " " + acker + " " + total + " " + warm);
-                }
-                for (MemberProcess c : cl) {
-                    c.await("@LATREADY", 10_000);
-                }
-                cl.get(sender).cmd("LAT_GO " + rate + " " + size + " " + kind);
-                long to = 60_000L + 1000L * total / rate;
-                Map<String, String> snt = kv(cl.get(sender).await("@LATSENT", to));
-                Map<String, String> d = kv(cl.get(sender).await("@LATDONE", to));
-                for (MemberProcess c : cl) {
-                    c.await("@LATRECV", to);
-                }
-                for (String variant : List.of("self", "ack")) {
-                    Map<String, Object> f = new LinkedHashMap<>();
-                    f.put("n", n);
-                    f.put("msg", size);
-                    for (String k : List.of("p50_us", "p99_us", "p999_us", "p90_us", "max_us", "mean_us")) {
-                        if (d.containsKey(variant + "_" + k)) {
-                            f.put(k, Double.parseDouble(d.get(variant + "_" + k)));
-                        }
-                    }
-                    f.put("rate", rate);
-                    f.put("count", count);
-                    f.put("warmup", warm);
-                    f.put("run", run);
-                    f.put("sender", "m" + sender + (("m" + sender).equals(leader) ? "(leader)" : "(non-leader)"));
-                    f.put("acker", "m" + acker);
-                    f.put("achieved_rate", Double.parseDouble(snt.get("achieved_rate")));
-                    result(name + " " + variant, f);
-                }
-                reportWarnings(cl);
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                failed(name, run, e, cl);
-            } finally {
-                if (cl != null) {
-                    stopCluster(cl);
-                }
-            }
-        }
-        for (String variant : List.of("self", "ack")) {
-            median(name + " " + variant, "n=" + n + " msg=" + size + " rate=" + rate + " count=" + count,
-                    "p50_us", "p99_us", "p999_us");
-        }
-    }
-
-    // =====================================================================================
-    // view change
-
-    private void viewchangeAll() throws Exception {
-        for (String fault : Arrays.asList(s("faults", "kill,stop").split(","))) {
-            viewchange(fault);
-        }
-    }
-
-    private void viewchange(String fault) throws Exception {
-        int n = i("vc-n", 5);
-        int runs = Integer.parseInt(s2("vc-runs", "runs", "3"));
-        int timeout = i("timeout-ms", 1000);
-        int interval = i("interval-ms", 250);
-        String name = "vsync.viewchange." + fault;
-        Map<String, String> mo = Map.of("timeout-ms", "" + timeout, "interval-ms", "" + interval);
-        for (int run = 1; run <= runs; run++) {
-            String tag = "viewchange-" + fault + "-r" + run;
-            List<MemberProcess> cl = null;
-            try {
-                cl = startCluster(tag, n, i("vc-heap-mb", 256), mo);
-                Thread.sleep(l("settle-ms", 3000)); // let heartbeats run; the view must stay complete
-                waitForView(cl, n, 1);
-                String leader = cl.get(0).lastView()[4];
-                int victim = i("victim", 2);
-                if (("m" + victim).equals(leader)) {
-                    victim = victim == n - 1 ? 1 : victim + 1;
-                }
-                MemberProcess v = cl.get(victim);
-                int[] viewsBefore = new int[n];
-                for (int k = 0; k < n; k++) {
-                    viewsBefore[k] = cl.get(k).views.size();
-                }
-                if (fault.equals("stop")) {
-                    v.prepareSignal("STOP"); // a shell waiting to send it: no fork/exec at the fault
-                }
-                long tFault = PerfMember.epochMicros();
-                long signalUs;
-                if (fault.equals("kill")) {
-                    v.process.destroyForcibly(); // SIGKILL (kill -9) to that one child pid
-                    signalUs = PerfMember.epochMicros() - tFault;
-                    v.process.waitFor(10, TimeUnit.SECONDS);
-                    MemberProcess.LIVE.remove(v);
-                } else {
-                    v.signal("STOP"); // only heartbeats reveal it: its connections stay open
-                    signalUs = v.lastSignalUs; // until the helper confirmed: an upper bound of the delivery
-                }
-                long[] at = awaitViewWithout(cl, victim, viewsBefore, 60_000);
-                long first = Long.MAX_VALUE;
-                long last = 0;
-                for (int k = 0; k < n; k++) {
-                    if (k != victim) {
-                        first = Math.min(first, at[k]);
-                        last = Math.max(last, at[k]);
-                    }
-                }
-                int leaderIdx = Integer.parseInt(leader.substring(1));
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("ms_to_view_all", (last - tFault) / 1e3);
-                f.put("ms_first", (first - tFault) / 1e3);
-                if (fault.equals("stop")) {
-                    f.put("timeout_ms", timeout);
-                }
-                f.put("ms_leader", (at[leaderIdx] - tFault) / 1e3);
-                f.put("n", n);
-                f.put("victim", "m" + victim);
-                f.put("detect", "heartbeat(interval=" + interval + "ms,timeout=" + timeout + "ms)"
-                        + (fault.equals("kill") ? "+refused-reconnect" : ""));
-                f.put("signal_us", signalUs);
-                f.put("run", run);
-                if (fault.equals("stop")) {
-                    // Resume it: it must find itself excluded and come back as a new incarnation.
-                    long tCont = PerfMember.epochMicros();
-                    v.signal("CONT");
-                    f.put("rejoin_ms", awaitRejoin(cl, n, tCont, 20_000));
-                }
-                result(name, f);
-                List<MemberProcess> survivors = new ArrayList<>(cl);
-                if (fault.equals("kill")) {
-                    survivors.remove(v);
-                }
-                reportWarnings(survivors);
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                failed(name, run, e, cl);
-            } finally {
-                if (cl != null) {
-                    stopCluster(cl);
-                }
-            }
-        }
-        median(name, "n=" + n + " timeout_ms=" + timeout + " interval_ms=" + interval,
-                "ms_to_view_all", "ms_first", "ms_leader", "rejoin_ms");
-    }
-
-    /** Per member, the epoch µs at which it reported a view of n-1 members without the victim. */
-    private static long[] awaitViewWithout(List<MemberProcess> cl, int victim, int[] viewsBefore, long timeoutMs)
-            throws InterruptedException {
-        int n = cl.size();
-        long end = System.currentTimeMillis() + timeoutMs;
-        long[] at = new long[n];
-        int got = 0;
-        while (got < n - 1 && System.currentTimeMillis() < end) {
-            got = 0;
-            for (int k = 0; k < n; k++) {
-                if (k == victim) {
-                    continue;
-                }
-                MemberProcess c = cl.get(k);
-                at[k] = 0;
-                for (int j = viewsBefore[k]; j < c.views.size(); j++) {
-                    String[] w = c.views.get(j);
-                    if (Integer.parseInt(w[3]) == n - 1 && !Arrays.asList(w[5].split(",")).contains("m" + victim)) {
-                        at[k] = Long.parseLong(w[1]);
-                        break;
-                    }
-                }
-                if (at[k] > 0) {
-                    got++;
-                }
-            }
-            if (got < n - 1) {
-                Thread.sleep(2);
-            }
-        }
-        if (got < n - 1) {
-            throw new IllegalStateException("survivors did not install a view without m" + victim + " within "
-                    + timeoutMs + " ms");
-        }
-        return at;
-    }
-
-    /** ms from resuming until every member, the resumed one included, is in one n-member view; -1 if not in time. */
-    private static double awaitRejoin(List<MemberProcess> cl, int n, long fromUs, long timeoutMs)
-            throws InterruptedException {
-        try {
-            waitForView(cl, n, timeoutMs);
-        } catch (IllegalStateException e) {
-            return -1;
-        }
-        long last = 0;
-        for (MemberProcess c : cl) {
-            last = Math.max(last, Long.parseLong(c.lastView()[1]));
-        }
-        return (last - fromUs) / 1e3;
-    }
-
-    // =====================================================================================
-    // compare with the JGroups harness
-
-    private final Map<String, String> jgEnv = new LinkedHashMap<>();
-    private final Map<String, String> jg = new LinkedHashMap<>();
-    private final Map<String, List<Double>> jgCpu = new LinkedHashMap<>();
-    private Path jgScript;
-
-    /** Copies the JGroups harness to a private folder and sets its knobs from our options. */
-    private boolean prepareJGroups() throws IOException {
-        Path src = Path.of(s("jgroups", Path.of(System.getProperty("vsync.home", "."), "..", "shared", "bench",
-                "jgroups").toString())).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(src.resolve("run.sh"))) {
-            say("JGroups harness not found at " + src + " (use --jgroups DIR)");
-            return false;
-        }
-        // Run a copy (times kept, so that its build stays up to date between runs): the shared
-        // folder stays untouched, whether or not it is writable.
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vsync-perf-jgroups");
-        for (String part : List.of("src", "stacks", "pom.xml", "run.sh")) {
-            copyTree(src.resolve(part), dir.resolve(part));
-        }
-        jgScript = dir.resolve("run.sh");
-        say("JGroups harness " + src + " copied to " + dir);
-        Map<String, String> env = jgEnv;
-        env.put("RUNS", s2("lat-runs", "runs", "3"));
-        env.put("TP_RUNS", s2("tp-runs", "runs", "5"));
-        env.put("NB_RUNS", s("nb-runs", "2"));
-        env.put("MSGS", s("msgs", "100000"));
-        env.put("TP_WARMUP", s2("tp-warmup", "warmup", "500000"));
-        env.put("SIZE", s("size", "1000"));
-        env.put("COUNT", s("count", "20000"));
-        env.put("RATE", s("rate", "2000"));
-        env.put("LAT_WARMUP", s2("lat-warmup", "warmup", "10000"));
-        env.put("FD_TIMEOUT", s("timeout-ms", "1000"));
-        env.put("FD_INTERVAL", s("interval-ms", "250"));
-        return true;
-    }
-
-    /** Runs one test of the JGroups harness, echoing its lines and keeping its MEDIAN lines. */
-    private void runJGroups(String what) throws Exception {
-        Map<String, String> env = jgEnv;
-        Path script = jgScript;
-        say("JGroups harness: " + env + " " + script + " " + what + "; load " + loadAverage());
-        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), what).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        CpuSampler sampler = new CpuSampler(p.toHandle(), "bench.Member");
-        sampler.start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                print("  jgroups| " + line);
-                if (line.startsWith("MEDIAN ")) {
-                    String[] t = line.split("\\s+");
-                    jg.putIfAbsent(t[1], line);
-                }
-                if (line.startsWith("RESULT jgroups.throughput.")) {
-                    // the run's members have reported; their CPU over their whole life so far
-                    Map<String, String> f = kv(line);
-                    long per = Long.parseLong(f.get("msgs")) + Long.parseLong(s2("tp-warmup", "warmup", "500000"));
-                    double cpu = sampler.takeNanos();
-                    String key = line.split("\\s+")[1];
-                    jgCpu.computeIfAbsent(key, k -> new ArrayList<>()).add(cpu / 1e3 / per);
-                    print(String.format("  jgroups| # members' CPU over their life: %.1f s = %.1f us per message",
-                            cpu / 1e9, cpu / 1e3 / per));
-                } else if (line.startsWith("RESULT ")) {
-                    sampler.takeNanos();
-                }
-            }
-        }
-        sampler.stop();
-        if (p.waitFor() != 0) {
-            say("JGroups harness '" + what + "' exited with " + p.exitValue());
-        }
-    }
-
-    private void finishCompare() {
-        for (String line : jg.values()) {
-            print(line);
-        }
-        print("# ---- side by side (medians; same session, tests interleaved) ----");
-        for (Map.Entry<String, List<Double>> e : jgCpu.entrySet()) {
-            print(String.format("MEDIAN %s.cpu cpu_us_per_msg_life=%.1f (members' whole-life CPU / (warm-up + measured msgs))",
-                    e.getKey(), medianOf(e.getValue())));
-        }
-        int timeout = i("timeout-ms", 1000);
-        double vOrd = medianMetric("vsync.throughput.ordered", "msgs_per_s");
-        double jSeq = jgMetric(jg, "jgroups.throughput.seq", "msgs_per_s");
-        double vFifo = medianMetric("vsync.throughput.fifo", "msgs_per_s");
-        double jFifo = jgMetric(jg, "jgroups.throughput.fifo", "msgs_per_s");
-        double vP99 = medianMetric("vsync.latency.ordered self", "p99_us");
-        double jP99 = jgMetric(jg, "jgroups.latency.seq", "self_p99_us");
-        double jP99nb = jgMetric(jg, "jgroups.latency.seq.nobundler", "self_p99_us");
-        double vP50 = medianMetric("vsync.latency.ordered self", "p50_us");
-        double jP50 = jgMetric(jg, "jgroups.latency.seq", "self_p50_us");
-        double vKill = medianMetric("vsync.viewchange.kill", "ms_to_view_all");
-        double jKill = jgMetric(jg, "jgroups.viewchange.fdsock2", "ms_to_view_all");
-        double jHb = jgMetric(jg, "jgroups.viewchange.fdall3", "ms_to_view_all");
-        double vStop = medianMetric("vsync.viewchange.stop", "ms_to_view_all");
-        row("throughput ordered vs SEQUENCER (msgs/s)", vOrd, jSeq, vOrd / jSeq, ">= 1.5", vOrd / jSeq >= 1.5);
-        row("throughput fifo vs fifo stack (msgs/s)", vFifo, jFifo, vFifo / jFifo, "(none)", null);
-        double vCpu = medianMetric("vsync.throughput.ordered", "cpu_us_per_msg_life");
-        double jCpu = medianOf(jgCpu.getOrDefault("jgroups.throughput.seq", List.of()));
-        row("CPU per ordered msg, members' life (us)", vCpu, jCpu, vCpu / jCpu, "(info)", null);
-        double vCpuF = medianMetric("vsync.throughput.fifo", "cpu_us_per_msg_life");
-        double jCpuF = medianOf(jgCpu.getOrDefault("jgroups.throughput.fifo", List.of()));
-        row("CPU per fifo msg, members' life (us)", vCpuF, jCpuF, vCpuF / jCpuF, "(info)", null);
-        row("latency ordered self p99 (us)", vP99, jP99, vP99 / jP99, "<= 0.5", vP99 / jP99 <= 0.5);
-        row("latency ordered self p99 vs no-bundler (us)", vP99, jP99nb, vP99 / jP99nb, "(info)", null);
-        row("latency ordered self p50 (us)", vP50, jP50, vP50 / jP50, "(info)", null);
-        row("view change kill -9 vs FD_SOCK2 (ms)", vKill, jKill, vKill / jKill, "<= 0.5", vKill / jKill <= 0.5);
-        row("view change SIGSTOP vs FD_ALL3 (ms)", vStop, jHb, vStop / jHb, "<= " + (timeout + 50) + " ms",
-                vStop <= timeout + 50);
-        say("load " + loadAverage());
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.createDirectories(t.getParent());
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                    t.toFile().setWritable(true, true);
-                }
-            }
-        }
-    }
-
-    private void row(String what, double ours, double theirs, double ratio, String target, Boolean met) {
-        if (Double.isNaN(ours) || Double.isNaN(theirs)) {
-            met = null; // a side did not run or every run failed
-        }
-        print(String.format("COMPARE %-46s vsync=%-10.1f jgroups=%-10.1f ratio=%-6.2f target %-12s %s", what.replace(' ', '_'),
-                ours, theirs, ratio, target, met == null ? "" : met ? "MET" : "MISSED"));
-    }
-
-    private static double jgMetric(Map<String, String> jg, String key, String metric) {
-        String line = jg.get(key);
-        if (line == null) {
-            return Double.NaN;
-        }
-        for (String t : line.split("\\s+")) {
-            if (t.startsWith(metric + "=")) {
-                String v = t.substring(metric.length() + 1);
-                int b = v.indexOf('[');
-                return Double.parseDouble(b > 0 ? v.substring(0, b) : v);
-            }
-        }
-        return Double.NaN;
     }
 }

@@ -44,6 +44,7 @@ final class PerfMember {
     private final int basePort;
     private final VsyncEngine engine;
     private final Group group;
+    private final QueryAsker queries;
 
     // ---- throughput round (guarded by tpLock) ----
     private final Object tpLock = new Object();
@@ -103,6 +104,7 @@ final class PerfMember {
         group = engine.group(GROUP);
         group.handle(byte[].class, this::onMessage);
         group.onViewChange(this::onView);
+        queries = new QueryAsker(group, idx, n);
     }
 
     static long epochMicros() {
@@ -307,20 +309,7 @@ final class PerfMember {
     }
 
     private String stats(String name, long[] all) {
-        long[] v = Arrays.copyOfRange(all, latWarmup, all.length);
-        Arrays.sort(v);
-        double sum = 0;
-        for (long x : v) {
-            sum += x;
-        }
-        return String.format("%s_n=%d %s_p50_us=%.1f %s_p90_us=%.1f %s_p99_us=%.1f %s_p999_us=%.1f %s_max_us=%.1f"
-                        + " %s_mean_us=%.1f", name, v.length, name, pct(v, 0.50), name, pct(v, 0.90), name,
-                pct(v, 0.99), name, pct(v, 0.999), name, v[v.length - 1] / 1e3, name, sum / v.length / 1e3);
-    }
-
-    static double pct(long[] sorted, double p) {
-        int i = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e3;
+        return LatencyStats.of(name, all, latWarmup);
     }
 
     // ------------------------------------------------------------------ send side
@@ -331,11 +320,23 @@ final class PerfMember {
         return buf;
     }
 
-    private CompletableFuture<Void> multicast(boolean ordered, byte[] p) {
-        return ordered ? group.orderedSend(p) : group.send(p);
+    /** The multicast primitive of a test kind: fifo, causal, ordered or safe. */
+    private CompletableFuture<Void> multicast(String kind, byte[] p) {
+        return switch (kind) {
+            case "fifo" -> group.send(p);
+            case "causal" -> group.causalSend(p);
+            case "ordered" -> group.orderedSend(p);
+            case "safe" -> group.safeSend(p);
+            default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
+        };
     }
 
-    private void runThroughput(int round, int count, int size, boolean ordered, int outstanding) {
+    /**
+     * Sends {@code count} messages from one thread; with {@code flush}, each send is followed by
+     * {@code flush().get()} (a closed loop: one message at a time is unstable), the shape of a
+     * server that flushes before it answers each request.
+     */
+    private void runThroughput(int round, int count, int size, String kind, int outstanding, boolean flush) {
         try {
             CompletableFuture<?>[] ring = outstanding > 0 ? new CompletableFuture<?>[outstanding] : null;
             CompletableFuture<Void> last = null;
@@ -347,9 +348,12 @@ final class PerfMember {
                         old.get(60, TimeUnit.SECONDS);
                     }
                 }
-                last = multicast(ordered, payload(size, T_TP, idx, i, round, 0));
+                last = multicast(kind, payload(size, T_TP, idx, i, round, 0));
                 if (ring != null) {
                     ring[i % outstanding] = last;
+                }
+                if (flush) {
+                    group.flush().get(60, TimeUnit.SECONDS);
                 }
             }
             long sendDone = epochMicros();
@@ -359,8 +363,12 @@ final class PerfMember {
         }
     }
 
-    private void runLatency(int total, int rate, int size, boolean ordered) {
+    private void runLatency(int total, int rate, int size, String kind) {
         try {
+            int warm;
+            synchronized (latLock) {
+                warm = latWarmup;
+            }
             long interval = 1_000_000_000L / rate;
             long start = System.nanoTime();
             long next = start;
@@ -369,7 +377,10 @@ final class PerfMember {
                 while ((d = next - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(d);
                 }
-                multicast(ordered, payload(size, T_LAT, idx, i, 0, System.nanoTime()));
+                if (i == warm) {
+                    emit("@WARMED"); // the driver takes the members' CPU from here
+                }
+                multicast(kind, payload(size, T_LAT, idx, i, 0, System.nanoTime()));
                 next += interval;
             }
             long el = System.nanoTime() - start;
@@ -407,13 +418,14 @@ final class PerfMember {
                     }
                     emit("@TPREADY round=" + t[1] + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis() + " " + threadCpu());
                 }
-                case "TP_GO" -> { // TP_GO round myCount size ordered|fifo outstanding
+                case "TP_GO" -> { // TP_GO round myCount size kind outstanding [flush]
                     int round = Integer.parseInt(t[1]);
                     int cnt = Integer.parseInt(t[2]);
                     int size = Integer.parseInt(t[3]);
-                    boolean ordered = "ordered".equals(t[4]);
+                    String kind = t[4];
                     int outstanding = Integer.parseInt(t[5]);
-                    senderThread.execute(() -> runThroughput(round, cnt, size, ordered, outstanding));
+                    boolean flush = t.length > 6 && "flush".equals(t[6]);
+                    senderThread.execute(() -> runThroughput(round, cnt, size, kind, outstanding, flush));
                 }
                 case "LAT_PREP" -> { // LAT_PREP senderIdx ackerIdx total warmup
                     synchronized (latLock) {
@@ -432,16 +444,38 @@ final class PerfMember {
                     }
                     emit("@LATREADY");
                 }
-                case "LAT_GO" -> { // LAT_GO rate size ordered|fifo
+                case "LAT_GO" -> { // LAT_GO rate size kind
                     int rate = Integer.parseInt(t[1]);
                     int size = Integer.parseInt(t[2]);
-                    boolean ordered = "ordered".equals(t[3]);
+                    String kind = t[3];
                     int total;
                     synchronized (latLock) {
                         total = latTotal;
                     }
-                    new Thread(() -> runLatency(total, rate, size, ordered), "lat-sender").start();
+                    new Thread(() -> runLatency(total, rate, size, kind), "lat-sender").start();
                 }
+                case "QRY_PREP" -> { // QRY_PREP: start counting the query requests delivered from zero
+                    queries.reset();
+                    emit("@QRYREADY");
+                }
+                case "QRY_GO" -> { // QRY_GO total warmup rate size timeoutMs
+                    int total = Integer.parseInt(t[1]);
+                    int warm = Integer.parseInt(t[2]);
+                    int rate = Integer.parseInt(t[3]);
+                    int size = Integer.parseInt(t[4]);
+                    long timeoutMs = Long.parseLong(t[5]);
+                    new Thread(() -> queries.ask(total, warm, rate, size, timeoutMs), "q-asker").start();
+                }
+                case "FL_GO" -> { // FL_GO total warmup rate size kind
+                    int total = Integer.parseInt(t[1]);
+                    int warm = Integer.parseInt(t[2]);
+                    int rate = Integer.parseInt(t[3]);
+                    int size = Integer.parseInt(t[4]);
+                    String kind = t[5];
+                    new Thread(() -> FlushProbe.run(group, idx, total, warm, rate, size,
+                            p -> multicast(kind, p)), "fl-sender").start();
+                }
+                case "CPU" -> emit("@CPU cpu_ns=" + cpuNanos());
                 case "STATS" -> emit("@STATS " + group.stats() + " " + engine.stats());
                 case "QUIT" -> {
                     emit("@QUITTING t_us=" + epochMicros());

@@ -13,7 +13,7 @@ class GroupOptionsConverter implements Converter<String, GroupOptions> {
     @Override
     public GroupOptions convert(String source) {
         if (!source.isBlank()) {
-            throw new IllegalArgumentException("a group takes options (join-on-startup, error-policy, max-attempts),"
+            throw new IllegalArgumentException("a group takes options (join-on-startup, error-policy, max-attempts, safe-log.*),"
                     + " not the value '" + source + "'");
         }
         return new GroupOptions();

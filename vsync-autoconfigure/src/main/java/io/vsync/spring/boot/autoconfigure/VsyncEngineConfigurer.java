@@ -11,6 +11,8 @@ import java.util.Set;
 import io.vsync.api.MetricsListener;
 import io.vsync.api.PayloadCodec;
 import io.vsync.api.VsyncEngine;
+import io.vsync.durability.FsyncPolicy;
+import io.vsync.durability.SafeLogConfig;
 
 /**
  * Applies the {@code vsync.*} properties, the payload codec, the application's
@@ -84,6 +86,7 @@ public class VsyncEngineConfigurer {
         builder.sendWindow(p.getSendWindow().toBytes());
         builder.payloadCodec(this.codec);
         applySecurity(p, builder);
+        applySafeLogs(p, builder);
         MetricsListener metrics = CompositeMetricsListener.of(this.metricsListeners);
         if (metrics != null) {
             builder.metricsListener(metrics);
@@ -92,6 +95,22 @@ public class VsyncEngineConfigurer {
             customizer.customize(builder);
         }
         return builder;
+    }
+
+    private static void applySafeLogs(VsyncProperties p, VsyncEngine.Builder builder) {
+        p.getGroups().forEach((group, options) -> {
+            if (options == null || options.getSafeLog().getDirectory() == null) {
+                return;
+            }
+            VsyncProperties.SafeLog log = options.getSafeLog();
+            FsyncPolicy fsync = switch (log.getFsync()) {
+                case ALWAYS -> FsyncPolicy.always();
+                case INTERVAL -> FsyncPolicy.interval(log.getFsyncInterval());
+                case NEVER -> FsyncPolicy.never();
+            };
+            builder.safeLog(group, new SafeLogConfig(log.getDirectory(), fsync, log.getCheckpointEvery(),
+                    log.getCheckpointEverySize().toBytes()));
+        });
     }
 
     private static void applySecurity(VsyncProperties p, VsyncEngine.Builder builder) {

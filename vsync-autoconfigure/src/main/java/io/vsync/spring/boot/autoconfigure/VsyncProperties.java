@@ -290,7 +290,28 @@ public class VsyncProperties implements Validator {
             else if (options != null && options.getMaxAttempts() != null && options.getMaxAttempts() < 1) {
                 reject(errors, "groups." + name + ".max-attempts", options.getMaxAttempts(), "must be at least 1");
             }
+            else if (options != null) {
+                validateSafeLog(errors, "groups." + name + ".safe-log.", options.getSafeLog());
+            }
         });
+    }
+
+    private static void validateSafeLog(Errors errors, String prefix, SafeLog log) {
+        if (log.getDirectory() == null) {
+            return;
+        }
+        if (log.getDirectory().toString().isBlank()) {
+            reject(errors, prefix + "directory", log.getDirectory(), "must not be blank (leave it unset for no log)");
+        }
+        if (log.getFsync() == SafeLog.Fsync.INTERVAL) {
+            positive(errors, prefix + "fsync-interval", log.getFsyncInterval());
+        }
+        if (log.getCheckpointEvery() < 1) {
+            reject(errors, prefix + "checkpoint-every", log.getCheckpointEvery(), "must be at least 1 (records)");
+        }
+        if (log.getCheckpointEverySize().toBytes() < 1) {
+            reject(errors, prefix + "checkpoint-every-size", log.getCheckpointEverySize(), "must be positive");
+        }
     }
 
     private static @Nullable String advertiseAddressProblem(String address) {
@@ -533,6 +554,83 @@ public class VsyncProperties implements Validator {
     }
 
     /** Options of one group. */
+    /**
+     * A group's safeSend disk log: safeSend history that survives the loss of every member,
+     * replayed to the handlers before the group is joined (docs/api.md).
+     */
+    public static class SafeLog {
+
+        /** When the log forces its writes to the disk. */
+        public enum Fsync {
+
+            /** Before acknowledging, once per batch of the protocol's work (group commit). */
+            ALWAYS,
+
+            /** At most every fsync-interval; a machine crash may lose that much. */
+            INTERVAL,
+
+            /** Never; the OS writes back when it likes. A process crash loses nothing, a machine crash may. */
+            NEVER
+
+        }
+
+        /** Directory of the log (one sub-directory per group); no log when unset. */
+        private @Nullable Path directory;
+
+        /** When writes are forced to the disk. */
+        private Fsync fsync = Fsync.ALWAYS;
+
+        /** Interval between forced writes with fsync=interval. */
+        private Duration fsyncInterval = Duration.ofMillis(100);
+
+        /** Records after which the state is checkpointed and older records dropped (needs a state transfer). */
+        private long checkpointEvery = 100_000;
+
+        /** Bytes of records after which the state is checkpointed, whichever of the two comes first. */
+        private DataSize checkpointEverySize = DataSize.ofMegabytes(64);
+
+        public @Nullable Path getDirectory() {
+            return this.directory;
+        }
+
+        public void setDirectory(@Nullable Path directory) {
+            this.directory = directory;
+        }
+
+        public Fsync getFsync() {
+            return this.fsync;
+        }
+
+        public void setFsync(Fsync fsync) {
+            this.fsync = fsync;
+        }
+
+        public Duration getFsyncInterval() {
+            return this.fsyncInterval;
+        }
+
+        public void setFsyncInterval(Duration fsyncInterval) {
+            this.fsyncInterval = fsyncInterval;
+        }
+
+        public long getCheckpointEvery() {
+            return this.checkpointEvery;
+        }
+
+        public void setCheckpointEvery(long checkpointEvery) {
+            this.checkpointEvery = checkpointEvery;
+        }
+
+        public DataSize getCheckpointEverySize() {
+            return this.checkpointEverySize;
+        }
+
+        public void setCheckpointEverySize(DataSize checkpointEverySize) {
+            this.checkpointEverySize = checkpointEverySize;
+        }
+
+    }
+
     public static class GroupOptions {
 
         /** Whether to join the group when the application starts. */
@@ -543,6 +641,13 @@ public class VsyncProperties implements Validator {
 
         /** Attempts per message of this group's handlers; defaults to vsync.handler.max-attempts. */
         private @Nullable Integer maxAttempts;
+
+        /** The group's safeSend disk log (off unless a directory is set). */
+        private final SafeLog safeLog = new SafeLog();
+
+        public SafeLog getSafeLog() {
+            return this.safeLog;
+        }
 
         public boolean isJoinOnStartup() {
             return this.joinOnStartup;

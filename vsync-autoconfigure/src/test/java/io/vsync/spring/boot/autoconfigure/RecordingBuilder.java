@@ -29,6 +29,14 @@ public class RecordingBuilder implements VsyncEngine.Builder {
         return this;
     }
 
+    public final java.util.Map<String, io.vsync.durability.SafeLogConfig> safeLogs = new java.util.LinkedHashMap<>();
+
+    @Override
+    public RecordingBuilder safeLog(String group, io.vsync.durability.SafeLogConfig config) {
+        this.safeLogs.put(group, config);
+        return this;
+    }
+
     public String host;
 
     public int port = -1;

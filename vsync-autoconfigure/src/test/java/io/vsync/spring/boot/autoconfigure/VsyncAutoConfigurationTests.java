@@ -87,6 +87,22 @@ class VsyncAutoConfigurationTests {
     }
 
     @Test
+    void aGroupsSafeLogReachesTheEngineBuilder() {
+        this.runner.withPropertyValues("vsync.groups.journal.safe-log.directory=/var/lib/app/vsync",
+                "vsync.groups.journal.safe-log.fsync=interval", "vsync.groups.journal.safe-log.fsync-interval=20ms",
+                "vsync.groups.journal.safe-log.checkpoint-every=5000", "vsync.groups.other.join-on-startup=true")
+            .run(context -> {
+                RecordingBuilder builder = new RecordingBuilder();
+                context.getBean(VsyncEngineConfigurer.class).configure(builder);
+                assertThat(builder.safeLogs).containsOnlyKeys("journal");
+                io.vsync.durability.SafeLogConfig log = builder.safeLogs.get("journal");
+                assertThat(log.directory()).isEqualTo(java.nio.file.Path.of("/var/lib/app/vsync"));
+                assertThat(log.fsync()).isEqualTo(io.vsync.durability.FsyncPolicy.interval(Duration.ofMillis(20)));
+                assertThat(log.checkpointEveryRecords()).isEqualTo(5000);
+            });
+    }
+
+    @Test
     void aSecretAndASecretFileTogetherFailStartupNamingBoth() {
         this.runner
             .withPropertyValues("vsync.security.cluster-secret=0123456789abcdef0123456789abcdef-shared",

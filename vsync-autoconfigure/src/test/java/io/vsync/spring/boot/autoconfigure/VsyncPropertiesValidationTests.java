@@ -49,6 +49,36 @@ class VsyncPropertiesValidationTests {
     }
 
     @Test
+    void aSafeLogWithABadCheckpointIntervalFailsStartupNamingTheProperty() {
+        this.runner.withPropertyValues("vsync.groups.journal.safe-log.directory=/tmp/vsync-log",
+                "vsync.groups.journal.safe-log.checkpoint-every=0").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.root(context.getStartupFailure()))
+                .hasMessageContaining("vsync.groups.journal.safe-log.checkpoint-every: '0' must be at least 1");
+        });
+    }
+
+    @Test
+    void aSafeLogWithANonPositiveFsyncIntervalFailsStartupNamingTheProperty() {
+        this.runner.withPropertyValues("vsync.groups.journal.safe-log.directory=/tmp/vsync-log",
+                "vsync.groups.journal.safe-log.fsync=interval", "vsync.groups.journal.safe-log.fsync-interval=0s")
+            .run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(Failures.root(context.getStartupFailure()))
+                    .hasMessageContaining("vsync.groups.journal.safe-log.fsync-interval: '0ms' must be positive");
+            });
+    }
+
+    @Test
+    void anUnknownFsyncPolicyFailsStartupNamingTheProperty() {
+        this.runner.withPropertyValues("vsync.groups.journal.safe-log.directory=/tmp/vsync-log",
+                "vsync.groups.journal.safe-log.fsync=sometimes").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("vsync.groups.journal.safe-log.fsync");
+        });
+    }
+
+    @Test
     void seedDnsNeedsAFixedPort() {
         this.runner.withPropertyValues("vsync.seed-dns=vsync.default.svc", "vsync.port=0").run(context -> {
             assertThat(context).hasFailed();

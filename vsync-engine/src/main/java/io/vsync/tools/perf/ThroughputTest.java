@@ -1,0 +1,166 @@
+package io.vsync.tools.perf;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code perf throughput}: n = 3 members all multicasting as fast as flow control lets them,
+ * per kind ({@code --kinds}); {@code RESULT vsync.throughput.<kind>} (docs/benchmarks.md).
+ */
+final class ThroughputTest {
+
+    private final PerfCommand p;
+    /** Sum of the members' process CPU at the end of the last round, ns. */
+    private long lifeCpuNs;
+
+    ThroughputTest(PerfCommand p) {
+        this.p = p;
+    }
+
+    void run() throws Exception {
+        for (String kind : p.kinds("ordered,fifo")) {
+            throughput(kind);
+        }
+    }
+
+    private void throughput(String kind) throws Exception {
+        int n = p.i("n", 3);
+        int size = p.i("size", 1000);
+        int runs = Integer.parseInt(p.s2("tp-runs", "runs", "5"));
+        long msgs = p.l("msgs", 100_000);
+        long warm = Long.parseLong(p.s2("tp-warmup", "warmup", "500000"));
+        String name = "vsync.throughput." + kind;
+        for (int run = 1; run <= runs; run++) {
+            String tag = "throughput-" + kind + "-r" + run;
+            List<MemberProcess> cl = null;
+            try {
+                cl = p.startCluster(tag, n, p.i("heap-mb", 1024), p.loadTestFd());
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("n", n);
+                f.put("msg", size);
+                if (warm > 0) {
+                    round(cl, 0, warm, size, kind);
+                    Thread.sleep(500);
+                }
+                Map<String, Object> r = round(cl, 1, msgs, size, kind);
+                // whole-life CPU of the members (start-up, JIT, warm-up and measured round) per message:
+                // the figure `perf compare` also takes for the JGroups members from outside
+                r.put("cpu_us_per_msg_life", lifeCpuNs / 1e3 / (warm + msgs));
+                f.put("msgs_per_s", r.remove("msgs_per_s"));
+                f.put("mb_per_s", r.remove("mb_per_s"));
+                if (PerfCommand.totalOrder(kind)) {
+                    f.put("order_match", r.get("order_match"));
+                } else {
+                    f.put("fifo_ok", r.get("fifo_ok"));
+                }
+                f.put("msgs", msgs);
+                f.put("warmup", warm);
+                f.put("run", run);
+                f.putAll(r);
+                p.result(name, f);
+                p.reportWarnings(cl);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                p.failed(name, run, e, cl);
+            } finally {
+                if (cl != null) {
+                    p.stopCluster(cl);
+                }
+            }
+        }
+        p.median(name, "n=" + n + " msg=" + size + " msgs=" + msgs + " warmup=" + warm,
+                "msgs_per_s", "mb_per_s", "elapsed_ms", "send_ms_max", "cpu_us_per_msg", "cpu_cores", "cpu_us_per_msg_life");
+    }
+
+    Map<String, Object> round(List<MemberProcess> cl, int round, long total, int size, String kind)
+            throws Exception {
+        return round(cl, round, total, size, kind, false);
+    }
+
+    /** A throughput round; with {@code flush}, each member calls {@code flush().get()} after every send. */
+    Map<String, Object> round(List<MemberProcess> cl, int round, long total, int size, String kind, boolean flush)
+            throws Exception {
+        int n = cl.size();
+        int[] viewsAtStart = PerfCommand.viewCounts(cl);
+        for (MemberProcess c : cl) {
+            c.cmd("TP_PREP " + round + " " + total + " " + kind);
+        }
+        List<Map<String, String>> ready = new ArrayList<>();
+        for (MemberProcess c : cl) {
+            ready.add(PerfCommand.kv(c.await("@TPREADY", 10_000)));
+        }
+        for (int k = 0; k < n; k++) {
+            long mine = total / n + (k < total % n ? 1 : 0);
+            cl.get(k).cmd("TP_GO " + round + " " + mine + " " + size + " " + kind + " " + p.i("outstanding", 0)
+                    + (flush ? " flush" : ""));
+        }
+        List<Map<String, String>> sent = p.awaitAll(cl, "@TPSENT", viewsAtStart, 300_000);
+        List<Map<String, String>> done = p.awaitAll(cl, "@TPDONE", viewsAtStart, 300_000);
+        long start = Long.MAX_VALUE;
+        long end = 0;
+        long sendEnd = 0;
+        String hash0 = done.get(0).get("hash");
+        boolean orderMatch = true;
+        boolean fifo = true;
+        long stray = 0;
+        for (int k = 0; k < n; k++) {
+            Map<String, String> d = done.get(k);
+            start = Math.min(start, Long.parseLong(d.get("first_send_us")));
+            end = Math.max(end, Long.parseLong(d.get("last_deliv_us")));
+            sendEnd = Math.max(sendEnd, Long.parseLong(sent.get(k).get("send_done_us")));
+            orderMatch &= hash0.equals(d.get("hash"));
+            fifo &= Boolean.parseBoolean(d.get("fifo_ok"));
+            stray += Long.parseLong(d.get("stray"));
+            if (Long.parseLong(d.get("delivered")) != total) {
+                throw new IllegalStateException("delivery count mismatch " + d);
+            }
+        }
+        long cpuNs = 0;
+        long gcMs = 0;
+        lifeCpuNs = 0;
+        for (int k = 0; k < n; k++) {
+            lifeCpuNs += Long.parseLong(done.get(k).get("cpu_ns"));
+            cpuNs += Long.parseLong(done.get(k).get("cpu_ns")) - Long.parseLong(ready.get(k).get("cpu_ns"));
+            gcMs = Math.max(gcMs, Long.parseLong(done.get(k).get("gc_ms")) - Long.parseLong(ready.get(k).get("gc_ms")));
+        }
+        // CPU per message by thread role, summed over the members ("vm": GC and other VM threads)
+        StringBuilder roles = new StringBuilder();
+        for (String role : List.of("sender", "protocol", "io", "deliver", "jit", "vm", "other")) {
+            long ns = 0;
+            for (int k = 0; k < n; k++) {
+                ns += Long.parseLong(done.get(k).get("thr_" + role)) - Long.parseLong(ready.get(k).get("thr_" + role));
+            }
+            roles.append(String.format(" %s=%.1f", role, ns / 1e3 / total));
+        }
+        p.say(String.format("round %d CPU us per message, all members, by thread:%s", round, roles));
+        double secs = (end - start) / 1e6;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("msgs_per_s", total / secs);
+        r.put("mb_per_s", total * (double) size / secs / 1e6);
+        r.put("order_match", orderMatch);
+        r.put("fifo_ok", fifo);
+        r.put("elapsed_ms", (end - start) / 1e3);
+        r.put("send_ms_max", (sendEnd - start) / 1e3);
+        // CPU of all member processes (every thread, GC included) per message multicast, and the
+        // cluster's CPU use over the round in cores: tells engine cost apart from a busy machine
+        r.put("cpu_us_per_msg", cpuNs / 1e3 / total);
+        r.put("cpu_cores", cpuNs / 1e3 / (end - start));
+        r.put("gc_ms_max", (double) gcMs);
+        if (stray > 0) {
+            r.put("stray", stray);
+        }
+        String vc = PerfCommand.viewChanges(cl, viewsAtStart);
+        if (vc != null) {
+            r.put("view_changes", vc.split(" ").length);
+            p.say("view change(s) during round " + round + ": " + vc);
+        }
+        if (round == 0) {
+            p.say(String.format("warm-up round: %d msgs in %.0f ms (%.0f msgs/s, %.1f us CPU/msg, %.2f cores)", total,
+                    (end - start) / 1e3, total / secs, cpuNs / 1e3 / total, cpuNs / 1e3 / (end - start)));
+        }
+        return r;
+    }
+}
