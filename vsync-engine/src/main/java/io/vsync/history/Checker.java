@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.NavigableMap;
 
 /**
- * Verifies the guarantees of DESIGN.md §1 on a recorded history: 1 to 8 and 10 always, 12
- * when the run ended quiescent. (9 causal, 11 durability and 13 state transfer need events
- * this history does not record.)
+ * Verifies the guarantees of DESIGN.md §1 on a recorded history: 1 to 10, 13 (state transfer)
+ * and 14 (query replies) always, 12 when the run ended quiescent. 13 and 14 look at the
+ * application events ({@link HistoryEvent.StateLoaded}, {@link HistoryEvent.Replied}, …) and
+ * pass trivially on a history without them.
  *
  * <p>Events are split per group and per member, keeping each member's local order. Every
  * check is linear in the events, except total order, which compares members pairwise; a
@@ -65,7 +66,9 @@ public final class Checker {
                 new NoCreationNoDuplicationCheck(),
                 new FifoCheck(),
                 new CausalCheck(),
-                new TotalOrderCheck()));
+                new TotalOrderCheck(),
+                new StateTransferCheck(),
+                new QueryCheck()));
         if (options.quiescentEnd()) {
             checks.add(new LivenessCheck(options));
         }

@@ -12,7 +12,9 @@ enum Guarantee {
     FIFO(8, "FIFO"),
     CAUSAL(9, "causal order"),
     TOTAL_ORDER(10, "total order"),
-    LIVENESS(12, "liveness under stability");
+    LIVENESS(12, "liveness under stability"),
+    STATE_TRANSFER(13, "state transfer"),
+    QUERY_REPLIES(14, "query replies");
 
     final int number;
     final String title;

@@ -80,4 +80,54 @@ public sealed interface HistoryEvent {
             Objects.requireNonNull(member, "member");
         }
     }
+    /**
+     * {@code member} answered {@code asker}'s query, the message {@code (asker, requestMsgNo)}
+     * it delivered in view {@code viewId}, with {@code value}: its application state just
+     * before that delivery (see {@link StateDigest}). Recorded by the application, so it may
+     * come after later deliveries in the member's file: the request names the position.
+     */
+    record Replied(String group, MemberId member, MemberId asker, long requestMsgNo, long viewId, long value)
+            implements HistoryEvent {
+        public Replied {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(asker, "asker");
+        }
+    }
+
+    /** {@code member}, the asker, accepted {@code from}'s reply carrying {@code value} to its request {@code requestMsgNo}. */
+    record ReplyReceived(String group, MemberId member, MemberId from, long requestMsgNo, long value)
+            implements HistoryEvent {
+        public ReplyReceived {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(from, "from");
+        }
+    }
+
+    /**
+     * {@code member}, the donor, wrote the checkpoint {@code digest} for {@code joiner} at the
+     * joiner's admission: on installing view {@code viewId}, before any delivery in it.
+     */
+    record StateSent(String group, MemberId member, MemberId joiner, long viewId, long digest)
+            implements HistoryEvent {
+        public StateSent {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(joiner, "joiner");
+        }
+    }
+
+    /**
+     * {@code member}, a joiner, loaded {@code donor}'s checkpoint {@code digest} for its first
+     * view {@code viewId}, before delivering anything in it.
+     */
+    record StateLoaded(String group, MemberId member, MemberId donor, long viewId, long digest)
+            implements HistoryEvent {
+        public StateLoaded {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(donor, "donor");
+        }
+    }
 }

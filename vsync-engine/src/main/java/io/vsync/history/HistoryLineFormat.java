@@ -17,9 +17,13 @@ import java.util.regex.Pattern;
  * D  group  member  sender  msgNo    viewId  KIND
  * P  group  member  viewId
  * L  group  member
+ * QA group  member  asker   requestMsgNo viewId value     (query answered)
+ * QR group  member  from    requestMsgNo value            (query reply received)
+ * SS group  member  joiner  viewId   digest               (state sent)
+ * SL group  member  donor   viewId   digest               (state loaded)
  * </pre>
  * Member lists are comma-separated {@link MemberId#toString()} forms, an empty list is
- * {@code -}. Kept apart from the file handling so that the format has one place to change.
+ * {@code -}. Files written before the query and state lines existed read unchanged. Kept apart from the file handling so that the format has one place to change.
  */
 final class HistoryLineFormat {
 
@@ -55,6 +59,18 @@ final class HistoryLineFormat {
             start(line, "P", p).append('\t').append(p.viewId());
         } else if (event instanceof HistoryEvent.Left l) {
             start(line, "L", l);
+        } else if (event instanceof HistoryEvent.Replied r) {
+            start(line, "QA", r).append('\t').append(member(r.asker())).append('\t').append(r.requestMsgNo())
+                    .append('\t').append(r.viewId()).append('\t').append(r.value());
+        } else if (event instanceof HistoryEvent.ReplyReceived r) {
+            start(line, "QR", r).append('\t').append(member(r.from())).append('\t').append(r.requestMsgNo())
+                    .append('\t').append(r.value());
+        } else if (event instanceof HistoryEvent.StateSent s) {
+            start(line, "SS", s).append('\t').append(member(s.joiner())).append('\t').append(s.viewId())
+                    .append('\t').append(s.digest());
+        } else if (event instanceof HistoryEvent.StateLoaded s) {
+            start(line, "SL", s).append('\t').append(member(s.donor())).append('\t').append(s.viewId())
+                    .append('\t').append(s.digest());
         } else {
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -102,8 +118,29 @@ final class HistoryLineFormat {
                 fields(f, 3, "L group member");
                 yield new HistoryEvent.Left(group(f[1]), memberId(f[2], "member", knownMembers));
             }
+            case "QA" -> {
+                fields(f, 7, "QA group member asker requestMsgNo viewId value");
+                yield new HistoryEvent.Replied(group(f[1]), memberId(f[2], "member", knownMembers),
+                        memberId(f[3], "asker", knownMembers), number(f[4], "requestMsgNo"), number(f[5], "viewId"),
+                        number(f[6], "value"));
+            }
+            case "QR" -> {
+                fields(f, 6, "QR group member from requestMsgNo value");
+                yield new HistoryEvent.ReplyReceived(group(f[1]), memberId(f[2], "member", knownMembers),
+                        memberId(f[3], "from", knownMembers), number(f[4], "requestMsgNo"), number(f[5], "value"));
+            }
+            case "SS" -> {
+                fields(f, 6, "SS group member joiner viewId digest");
+                yield new HistoryEvent.StateSent(group(f[1]), memberId(f[2], "member", knownMembers),
+                        memberId(f[3], "joiner", knownMembers), number(f[4], "viewId"), number(f[5], "digest"));
+            }
+            case "SL" -> {
+                fields(f, 6, "SL group member donor viewId digest");
+                yield new HistoryEvent.StateLoaded(group(f[1]), memberId(f[2], "member", knownMembers),
+                        memberId(f[3], "donor", knownMembers), number(f[4], "viewId"), number(f[5], "digest"));
+            }
             default -> throw new IllegalArgumentException(
-                    "unknown event type '" + type + "' (want V, S, D, P or L)");
+                    "unknown event type '" + type + "' (want V, S, D, P, L, QA, QR, SS or SL)");
         };
     }
 

@@ -22,7 +22,9 @@ import java.util.Set;
  * other members, which guarantee 1 reports.
  *
  * <p>After its {@code Partitioned} event a member must not install a view, nor send or
- * deliver: it stopped, and only a new incarnation may come back.
+ * deliver: it stopped, and only a new incarnation may come back. The application's events
+ * (a reply, a checkpoint) may still follow: the application works through what was delivered
+ * before, and each such event names the position it belongs to.
  */
 final class PrimaryPartitionCheck implements GuaranteeCheck {
 
@@ -75,6 +77,11 @@ final class PrimaryPartitionCheck implements GuaranteeCheck {
         }
     }
 
+    private static boolean isProtocolStep(HistoryEvent event) {
+        return event instanceof HistoryEvent.ViewInstalled || event instanceof HistoryEvent.Sent
+                || event instanceof HistoryEvent.Delivered;
+    }
+
     private static void checkSilenceAfterPartition(GroupHistory history, ViolationCollector violations) {
         for (MemberId member : history.members()) {
             HistoryEvent.Partitioned partitioned = null;
@@ -85,7 +92,7 @@ final class PrimaryPartitionCheck implements GuaranteeCheck {
                     if (event instanceof HistoryEvent.Partitioned p) {
                         partitioned = p;
                     }
-                } else if (!(event instanceof HistoryEvent.Partitioned) && !(event instanceof HistoryEvent.Left)) {
+                } else if (isProtocolStep(event)) {
                     if (firstAfter == null) {
                         firstAfter = event;
                     }

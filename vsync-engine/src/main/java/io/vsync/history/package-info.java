@@ -20,7 +20,13 @@
  *   <li>A send is recorded in the view the sender has installed at that moment.</li>
  *   <li>View ids of a group never restart within one history; a restarted process is a new
  *       {@link io.vsync.api.MemberId} incarnation.</li>
- *   <li>After {@code Partitioned}, a member records nothing more but, possibly, {@code Left}.</li>
+ *   <li>After {@code Partitioned}, a member records no protocol step more but, possibly,
+ *       {@code Left}.</li>
+ *   <li>The application's events ({@code Replied}, {@code ReplyReceived}, {@code StateSent},
+ *       {@code StateLoaded}) may be recorded late, on the application's thread: each names the
+ *       message or view it belongs to, and the checker places it there, not where it stands
+ *       in the file. The application state they carry is a {@link io.vsync.history.StateDigest}
+ *       of the multicasts delivered.</li>
  * </ul>
  *
  * <h2>Choices the checker makes where §1 leaves room</h2>

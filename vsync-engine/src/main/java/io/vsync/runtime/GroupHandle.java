@@ -17,6 +17,7 @@ import io.vsync.api.Reply;
 import io.vsync.api.StateTransfer;
 import io.vsync.api.View;
 import io.vsync.api.VsyncException;
+import io.vsync.state.Admission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -272,7 +273,7 @@ final class GroupHandle implements Group {
                 continue;
             }
             if (envelope.type() == Envelope.MESSAGE) {
-                dispatch(envelope, new DeliveryInfo(name, m.sender(), m.viewId(), DeliveryKind.SAFE, true));
+                dispatch(envelope, new DeliveryInfo(name, m.sender(), m.viewId(), DeliveryKind.SAFE, true, m.msgNo()));
             }
         }
     }
@@ -572,7 +573,7 @@ final class GroupHandle implements Group {
             undeliverable.incrementAndGet();
             return;
         }
-        DeliveryInfo info = new DeliveryInfo(name, sender, viewId, kind);
+        DeliveryInfo info = new DeliveryInfo(name, sender, viewId, kind, false, msgNo);
         switch (envelope.type()) {
             case Envelope.MESSAGE, Envelope.QUERY -> {
                 OwnSend own = kind == DeliveryKind.P2P ? null : ownDelivery(sender, msgNo);
@@ -713,25 +714,23 @@ final class GroupHandle implements Group {
             receiver.fail("the donor " + stateDonor + " left the view");
         }
         MemberId me = engine.node().self(name);
-        boolean firstView = previous == null || !previous.contains(me);
         StateTransfer transfer = stateTransfer;
         StateReceiver incoming = null;
-        if (transfer != null && firstView && installed.size() > 1 && installed.joined().contains(me)) {
+        // A view of joiners only is a new group: nobody has state to give.
+        if (transfer != null && Admission.mustLoad(previous, installed, me)) {
             // Register before the chunks can arrive; the delivery thread reads them.
-            stateDonor = donorOf(installed);
+            stateDonor = Admission.donorOf(installed);
             stateViewId = installed.id();
             incoming = new StateReceiver(STATE_TIMEOUT_MS, seq -> p2p(stateDonor,
                     Envelope.of(Envelope.STATE_ACK, installed.id(), seq, (byte) 0, new byte[0])));
             stateReceiver = incoming;
         }
-        java.util.List<MemberId> donateTo = java.util.List.of();
-        if (transfer != null && !firstView && me.equals(donorOf(installed))) {
-            donateTo = installed.joined();
-            for (MemberId joiner : donateTo) {
-                stateSenders.put(joiner, new StateSender((seq, last, body) -> p2p(joiner,
-                        Envelope.of(Envelope.STATE_CHUNK, installed.id(), seq, (byte) (last ? 1 : 0), body)),
-                        STATE_TIMEOUT_MS));
-            }
+        java.util.List<MemberId> donateTo = transfer == null ? java.util.List.of()
+                : Admission.donatesTo(previous, installed, me);
+        for (MemberId joiner : donateTo) {
+            stateSenders.put(joiner, new StateSender((seq, last, body) -> p2p(joiner,
+                    Envelope.of(Envelope.STATE_CHUNK, installed.id(), seq, (byte) (last ? 1 : 0), body)),
+                    STATE_TIMEOUT_MS));
         }
         StateReceiver toLoad = incoming;
         java.util.List<MemberId> joiners = donateTo;
@@ -751,16 +750,6 @@ final class GroupHandle implements Group {
                 }
             }
         });
-    }
-
-    /** The member that writes the checkpoint for joiners: the oldest one that is not joining. */
-    private static MemberId donorOf(View v) {
-        for (MemberId m : v.members()) {
-            if (!v.joined().contains(m)) {
-                return m;
-            }
-        }
-        return null;
     }
 
     /** @return whether the state loaded; if not, this member leaves and joins again */

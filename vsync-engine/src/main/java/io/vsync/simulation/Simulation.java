@@ -3,6 +3,7 @@ package io.vsync.simulation;
 import io.vsync.api.DeliveryKind;
 import io.vsync.api.GroupStatus;
 import io.vsync.api.MemberId;
+import io.vsync.api.Quorum;
 import io.vsync.api.View;
 import io.vsync.history.CheckOptions;
 import io.vsync.history.CheckResult;
@@ -24,7 +25,8 @@ import java.util.SplittableRandom;
 
 /**
  * One deterministic run: N processes running the real protocol core on a virtual clock over a
- * simulated network, a random workload of {@code send} and {@code orderedSend}, and a random
+ * simulated network, a random workload of the four multicasts and of queries, each process
+ * running a {@link SimulatedApplication} (a state that joiners receive by state transfer), and a random
  * schedule of crashes, restarts, partitions, pauses, slow links and broken connections, all
  * drawn from one seed. Then the faults stop, the group settles, and the checker verifies the
  * recorded history. A run is a pure function of (seed, config): replaying a seed replays the
@@ -37,6 +39,7 @@ public final class Simulation {
     private static final DeliveryKind[] KINDS = {
         DeliveryKind.ORDERED, DeliveryKind.ORDERED, DeliveryKind.FIFO, DeliveryKind.FIFO,
         DeliveryKind.CAUSAL, DeliveryKind.SAFE};
+    private static final Quorum[] QUORUMS = {Quorum.ALL, Quorum.MAJORITY, Quorum.of(1), Quorum.of(2)};
 
     private final long seed;
     private final SimulationConfig config;
@@ -55,6 +58,7 @@ public final class Simulation {
     private long sends;
     private long faults;
     private long incarnations;
+    private final SimulatedApplication.Counters application = new SimulatedApplication.Counters();
     /** Non-null in the full-restart scenario: every process has a disk and a safeSend log. */
     private final FullRestart fullRestart;
 
@@ -103,6 +107,21 @@ public final class Simulation {
             next.action.run();
         }
         return check();
+    }
+
+    /** Queries asked in the run (after {@link #run()}). */
+    public long queries() {
+        return application.queries;
+    }
+
+    /** Replies computed in the run. */
+    public long queryAnswers() {
+        return application.answers;
+    }
+
+    /** Checkpoints loaded by joiners in the run. */
+    public long stateTransfers() {
+        return application.stateTransfers;
     }
 
     private SimulationResult check() {
@@ -249,6 +268,7 @@ public final class Simulation {
     private final class Process implements Effects {
         final int index;
         ProtocolNode node;
+        SimulatedApplication app;
         long incarnation;
         long pausedUntil = -1;
         final List<Runnable> deferred = new ArrayList<>();
@@ -276,6 +296,15 @@ public final class Simulation {
             node = new ProtocolNode(protocolConfig, this, recorder, line -> trace(address() + ": " + line));
             network.resetConnections(index);
             ProtocolNode started = node;
+            app = new SimulatedApplication(GROUP, started, recorder, application,
+                    () -> {
+                        if (wantsMember) {
+                            started.leave(nowMs(), GROUP);
+                            started.join(nowMs(), GROUP);
+                        }
+                    },
+                    work -> at(nowMicros, () -> onNode(started, work)),
+                    line -> trace(address() + ": " + line), Simulation.this::nowMs);
             long firstTick = nowMicros + random.nextLong(TICK_MICROS);
             at(firstTick, () -> tick(started));
             at(nowMicros + random.nextLong(config.sendEveryMs() * 1000), () -> workload(started));
@@ -359,6 +388,7 @@ public final class Simulation {
             }
             if (pausedUntil < 0) {
                 node.onTick(nowMs());
+                app.tick(nowMs());
                 node.flush();
                 synced(node);
             }
@@ -372,11 +402,16 @@ public final class Simulation {
             GroupStatus status = node.status(GROUP);
             if (pausedUntil < 0 && (status == GroupStatus.MEMBER || status == GroupStatus.VIEW_CHANGE)
                     && nowMicros < config.faultPhaseMs() * 1000 + config.settleMs() * 1000 / 3) {
-                DeliveryKind kind = KINDS[random.nextInt(KINDS.length)];
-                int size = random.nextInt(200) == 0 ? 70_000 + random.nextInt(100_000) : 1 + random.nextInt(200);
-                byte[] payload = new byte[size];
-                if (node.send(nowMs(), GROUP, kind, payload) > 0) {
-                    sends++;
+                int choice = random.nextInt(KINDS.length + 1);
+                if (choice == KINDS.length) {
+                    app.query(nowMs(), QUORUMS[random.nextInt(QUORUMS.length)]);
+                } else {
+                    DeliveryKind kind = KINDS[choice];
+                    int size = random.nextInt(200) == 0 ? 70_000 + random.nextInt(100_000) : 1 + random.nextInt(200);
+                    byte[] payload = SimulatedApplication.message(new byte[size]);
+                    if (node.send(nowMs(), GROUP, kind, payload) > 0) {
+                        sends++;
+                    }
                 }
                 node.flush();
                 synced(node);
@@ -427,12 +462,16 @@ public final class Simulation {
 
         @Override
         public void deliver(String group, MemberId sender, long msgNo, long viewId, DeliveryKind kind, byte[] payload) {
-            deliveries++;
+            if (kind != DeliveryKind.P2P) {
+                deliveries++;
+            }
+            app.deliver(sender, msgNo, viewId, kind, payload);
         }
 
         @Override
         public void viewInstalled(String group, View view) {
             trace(address() + " installs view " + view.id() + " " + view.members());
+            app.viewInstalled(nowMs(), view);
             if (fullRestart != null) {
                 fullRestart.viewInstalled(address(), view);
             }
@@ -446,6 +485,7 @@ public final class Simulation {
         @Override
         public void statusChanged(String group, GroupStatus status) {
             trace(address() + " is " + status);
+            app.statusChanged(status);
         }
 
         @Override

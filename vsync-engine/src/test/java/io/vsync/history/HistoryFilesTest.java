@@ -43,7 +43,11 @@ class HistoryFilesTest {
                 new HistoryEvent.Delivered("g", B, A, 3, 1, DeliveryKind.ORDERED),
                 new HistoryEvent.Delivered("g", B, A, 4, 1, DeliveryKind.P2P),
                 new HistoryEvent.Partitioned("g", C, 1),
-                new HistoryEvent.Left("g", A));
+                new HistoryEvent.Left("g", A),
+                new HistoryEvent.Replied("g", B, A, 3, 1, -42),
+                new HistoryEvent.ReplyReceived("g", A, B, 3, -42),
+                new HistoryEvent.StateSent("g", A, C, 2, 7),
+                new HistoryEvent.StateLoaded("g", C, A, 2, 7));
     }
 
     static Path write(Path file, List<HistoryEvent> events) throws IOException {
@@ -75,7 +79,11 @@ class HistoryFilesTest {
                 "D\tg\tb:7800#1\ta:7800#1\t3\t1\tORDERED",
                 "D\tg\tb:7800#1\ta:7800#1\t4\t1\tP2P",
                 "P\tg\tc:7800#1\t1",
-                "L\tg\ta:7800#1");
+                "L\tg\ta:7800#1",
+                "QA\tg\tb:7800#1\ta:7800#1\t3\t1\t-42",
+                "QR\tg\ta:7800#1\tb:7800#1\t3\t-42",
+                "SS\tg\ta:7800#1\tc:7800#1\t2\t7",
+                "SL\tg\tc:7800#1\ta:7800#1\t2\t7");
     }
 
     @Test
@@ -136,6 +144,8 @@ class HistoryFilesTest {
             "L\tg\tnot-a-member",
             "S\tg\ta:7800#1\t1\t1\tBROADCAST",
             "P\tg\ta:7800#1\tview",
+            "QA\tg\ta:7800#1\tb:7800#1\t3\t1",
+            "SL\tg\ta:7800#1\tb:7800#1\t3\tdigest",
             "V\tg\ta:7800#1\t1\t-\t-\t-\t-",
             "V\tg\ta:7800#1\t1\ta:7800#1,\t-\t-\t-",
     })

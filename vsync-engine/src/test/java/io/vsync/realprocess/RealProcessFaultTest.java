@@ -35,11 +35,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 2's real-process test: five engines in five JVMs on loopback under a steady
- * {@code orderedSend}/{@code send} load; one is killed with {@code kill -9}, another is
- * frozen with {@code SIGSTOP} past the failure timeout and resumed, finds itself excluded and
- * rejoins as a new incarnation. Every process records its history to a file; the checker
- * verifies the union.
+ * Issue 2's real-process test: five engines in five JVMs on loopback under a steady load of
+ * all four multicasts ({@code orderedSend}, {@code causalSend}, {@code safeSend}, a
+ * {@code send} every fifth) and queries (every tenth step; quorums ALL, MAJORITY, 2); one is
+ * killed with {@code kill -9}, another is frozen with {@code SIGSTOP} past the failure
+ * timeout and resumed, finds itself excluded and rejoins as a new incarnation, receiving the
+ * group's state by state transfer, as does a sixth process that joins under load (and the
+ * members that joined the first founder). Every
+ * process records its history to a file, its application's replies and checkpoints included
+ * (see {@link Member}); the checker verifies the union, guarantees 13 and 14 included.
  *
  * <p>Two checks: safety ({@link CheckOptions#safetyOnly()}) over every line of every file,
  * the killed process's included; and safety plus liveness over the run up to quiescence. For
@@ -133,11 +137,11 @@ class RealProcessFaultTest {
         String where = " (histories, transcripts and logs kept in " + dir + ")";
 
         // ------------------------------------------------ start five JVMs, join at once
-        List<Integer> ports = freePorts(MEMBERS);
-        List<String> seeds = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+        List<Integer> ports = freePorts(MEMBERS + 1);
+        List<String> seeds = ports.subList(0, MEMBERS).stream().map(p -> "127.0.0.1:" + p).toList();
         Map<String, String> settings = Map.of("heartbeatMs", String.valueOf(HEARTBEAT.toMillis()),
                 "timeoutMs", String.valueOf(FAILURE_TIMEOUT.toMillis()), "rate", String.valueOf(RATE),
-                "fifoEvery", "5");
+                "fifoEvery", "5", "queryEvery", "10");
         for (int i = 0; i < MEMBERS; i++) {
             members.add(MemberProcess.start("m" + (i + 1), ports.get(i), seeds, dir, settings));
         }
@@ -210,6 +214,19 @@ class RealProcessFaultTest {
                 rejoined.id(), rejoined.members(), installedByAll(live, rejoined.id()) - resumedAtMillis);
         assertThat(newSelf).as("the rejoined member is a new incarnation").isNotEqualTo(pausedSelf);
         assertThat(newSelf.address()).isEqualTo(pausedSelf.address());
+
+        // ------------------------------------------------ a sixth process joins under load
+        MemberProcess joiner = MemberProcess.start("m" + (MEMBERS + 1), ports.get(MEMBERS), seeds, dir, settings);
+        members.add(joiner);
+        joiner.await(0, line -> line.startsWith("READY "), "READY", STARTUP);
+        long joinAtMillis = System.currentTimeMillis();
+        joiner.command("JOIN");
+        joiner.await(0, line -> line.startsWith("JOINED "), "JOINED", STARTUP);
+        live.add(joiner);
+        MemberProcess.SeenView withJoiner = awaitCommonView("a 5-member view with the joiner " + joiner.name, live,
+                SETTLE);
+        note("%s joined in view %d %s, installed by all %d ms after JOIN", joiner.name, withJoiner.id(),
+                withJoiner.members(), installedByAll(live, withJoiner.id()) - joinAtMillis);
         Thread.sleep(1000);
 
         // ------------------------------------------------ stop the load, wait for quiescence
@@ -229,8 +246,8 @@ class RealProcessFaultTest {
         Map<MemberProcess, Progress> progress = awaitQuiescence(live, lastOk, where);
         Progress reference = progress.get(live.get(0));
         note("quiescent in view %d %s", reference.viewId(), reference.members());
-        assertThat(reference.members()).as("the group ends with the 4 live processes in one view")
-                .hasSize(4)
+        assertThat(reference.members()).as("the group ends with the " + live.size() + " live processes in one view")
+                .hasSize(live.size())
                 .extracting(MemberId::address)
                 .containsExactlyInAnyOrderElementsOf(live.stream().map(m -> m.address).toList());
         Map<MemberProcess, Long> cuts = new LinkedHashMap<>();
@@ -292,6 +309,22 @@ class RealProcessFaultTest {
                     .anyMatch(l -> l.member().equals(last));
         }
         assertThat(events(histories.get(killed), HistoryEvent.Left.class)).as("the killed member never left").isEmpty();
+
+        // ------------------------------------------------ queries and state transfer were exercised
+        assertThat(events(histories.get(paused), HistoryEvent.StateLoaded.class))
+                .as(paused.name + "'s new incarnation loaded a checkpoint on rejoining" + where)
+                .anyMatch(l -> l.member().equals(newSelf));
+        assertThat(events(histories.get(joiner), HistoryEvent.StateLoaded.class))
+                .as(joiner.name + " loaded a checkpoint on joining" + where).hasSize(1);
+        note("state transfers: %d checkpoints written, %d loaded; queries: %d answers computed, %d replies accepted",
+                events(all, HistoryEvent.StateSent.class).size(), events(all, HistoryEvent.StateLoaded.class).size(),
+                events(all, HistoryEvent.Replied.class).size(), events(all, HistoryEvent.ReplyReceived.class).size());
+        for (MemberProcess member : live) {
+            assertThat(events(histories.get(member), HistoryEvent.Replied.class))
+                    .as(member.name + " answered queries" + where).isNotEmpty();
+            assertThat(events(histories.get(member), HistoryEvent.ReplyReceived.class))
+                    .as(member.name + " received replies to its queries" + where).isNotEmpty();
+        }
 
         // ------------------------------------------------ the engines' own logs
         List<String> problems = new ArrayList<>();

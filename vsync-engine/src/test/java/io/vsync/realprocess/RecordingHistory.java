@@ -4,6 +4,7 @@ import io.vsync.api.DeliveryKind;
 import io.vsync.api.HistoryListener;
 import io.vsync.api.MemberId;
 import io.vsync.api.View;
+import io.vsync.history.HistoryEvent;
 import io.vsync.history.HistoryFileWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -66,6 +67,17 @@ final class RecordingHistory implements HistoryListener {
     @Override
     public synchronized void left(String group, MemberId self) {
         writer.left(group, self);
+        events++;
+        flush();
+    }
+
+    /**
+     * An application event (a query answered or a reply accepted, a state sent or loaded),
+     * pushed to the file at once: a reply that reached another member must show as computed
+     * here even if this process is killed right after sending it.
+     */
+    synchronized void record(HistoryEvent event) {
+        writer.write(event);
         events++;
         flush();
     }

@@ -89,6 +89,25 @@ class SimulationTest {
     }
 
     @Test
+    void theWorkloadAsksQueriesAndJoinersReceiveState() {
+        long queries = 0;
+        long answers = 0;
+        long transfers = 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            Simulation simulation = new Simulation(seed, SimulationConfig.defaults(5));
+            SimulationResult result = simulation.run();
+            assertThat(result.check().violations()).as(result.check().summary()).isEmpty();
+            queries += simulation.queries();
+            answers += simulation.queryAnswers();
+            transfers += simulation.stateTransfers();
+        }
+        System.out.printf("queries=%d answers=%d stateTransfers=%d%n", queries, answers, transfers);
+        assertThat(queries).isPositive();
+        assertThat(answers).isGreaterThan(queries);
+        assertThat(transfers).isPositive();
+    }
+
+    @Test
     void theTraceNamesEveryFault() {
         SimulationResult result = new Simulation(7, SimulationConfig.defaults(5)).run();
         String trace = result.trace().stream().collect(Collectors.joining("\n"));
