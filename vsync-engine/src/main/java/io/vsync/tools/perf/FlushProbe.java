@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -34,14 +33,9 @@ final class FlushProbe {
             Arrays.fill(flushed, -1);
             AtomicInteger failures = new AtomicInteger();
             CountDownLatch left = new CountDownLatch(2 * total);
-            long interval = 1_000_000_000L / rate;
-            long start = System.nanoTime();
-            long next = start;
+            Pacer pacer = new Pacer(rate);
             for (int i = 0; i < total; i++) {
-                long d;
-                while ((d = next - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(d);
-                }
+                pacer.awaitNext();
                 int seq = i;
                 long t0 = System.nanoTime();
                 CompletableFuture<Void> sent = multicast.apply(PerfMember.payload(size, T_FLUSH, idx, seq, 0, t0));
@@ -62,9 +56,8 @@ final class FlushProbe {
                     }
                     left.countDown();
                 });
-                next += interval;
             }
-            long el = System.nanoTime() - start;
+            long el = pacer.elapsedNanos();
             PerfMember.emit(String.format("@FLSENT sent=%d achieved_rate=%.1f", total, total / (el / 1e9)));
             if (!left.await(120, TimeUnit.SECONDS)) {
                 PerfMember.emit("@ERROR " + left.getCount() + " sends/flushes never completed");

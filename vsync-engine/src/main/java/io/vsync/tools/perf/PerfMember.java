@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One benchmark member: its own JVM with one engine and the group {@code bench}, started and
@@ -369,21 +368,15 @@ final class PerfMember {
             synchronized (latLock) {
                 warm = latWarmup;
             }
-            long interval = 1_000_000_000L / rate;
-            long start = System.nanoTime();
-            long next = start;
+            Pacer pacer = new Pacer(rate);
             for (int i = 0; i < total; i++) {
-                long d;
-                while ((d = next - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(d);
-                }
+                pacer.awaitNext();
                 if (i == warm) {
                     emit("@WARMED"); // the driver takes the members' CPU from here
                 }
                 multicast(kind, payload(size, T_LAT, idx, i, 0, System.nanoTime()));
-                next += interval;
             }
-            long el = System.nanoTime() - start;
+            long el = pacer.elapsedNanos();
             emit(String.format("@LATSENT sent=%d achieved_rate=%.1f", total, total / (el / 1e9)));
         } catch (Exception e) {
             emit("@ERROR send failed: " + e);

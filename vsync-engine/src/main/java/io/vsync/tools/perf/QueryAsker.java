@@ -12,7 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The member side of {@code perf query}: every member answers queries from its local state
@@ -64,14 +63,9 @@ final class QueryAsker {
             AtomicInteger diverged = new AtomicInteger();
             CountDownLatch left = new CountDownLatch(total);
             Duration timeout = Duration.ofMillis(timeoutMs);
-            long interval = 1_000_000_000L / rate;
-            long start = System.nanoTime();
-            long next = start;
+            Pacer pacer = new Pacer(rate);
             for (int i = 0; i < total; i++) {
-                long d;
-                while ((d = next - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(d);
-                }
+                pacer.awaitNext();
                 if (i == warmup) {
                     PerfMember.emit("@WARMED"); // the driver takes the members' CPU from here
                 }
@@ -88,9 +82,8 @@ final class QueryAsker {
                     lat[seq] = dt; // read after left.await(): countDown() orders it
                     left.countDown();
                 });
-                next += interval;
             }
-            long el = System.nanoTime() - start;
+            long el = pacer.elapsedNanos();
             PerfMember.emit(String.format("@QRYSENT sent=%d achieved_rate=%.1f", total, total / (el / 1e9)));
             if (!left.await(timeoutMs + 60_000, TimeUnit.MILLISECONDS)) {
                 PerfMember.emit("@ERROR " + left.getCount() + " queries never completed");
