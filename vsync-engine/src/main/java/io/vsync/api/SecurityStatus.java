@@ -25,11 +25,12 @@ import java.util.Objects;
  * @param viewKeysReceived     view keys received from other members
  * @param keyRequestsRefused   requests for a view key from a peer that is not in that view
  * @param keyEpochs            per group, the newest view whose key this engine holds
+ * @param tls                  the TLS layer's counters ({@link Tls#NONE} without TLS)
  */
 public record SecurityStatus(Mode mode, long handshakesCompleted, long handshakesRefused, long refusedByPeers,
                              long authenticationFailed, long replayed, long wrongViewKey, long malformed,
                              long droppedWaiting, long viewKeysCreated, long viewKeysReceived,
-                             long keyRequestsRefused, Map<String, Long> keyEpochs) {
+                             long keyRequestsRefused, Map<String, Long> keyEpochs, Tls tls) {
 
     /** How the engine authenticates its peers. */
     public enum Mode {
@@ -41,14 +42,38 @@ public record SecurityStatus(Mode mode, long handshakesCompleted, long handshake
         TLS
     }
 
+    /**
+     * What the TLS layer under the view keys did, since start.
+     *
+     * @param handshakesCompleted TLS handshakes that completed with a trusted peer certificate
+     * @param handshakesFailed    TLS handshakes that failed (untrusted or expired certificate,
+     *                            protocol mismatch, a peer that went away mid-handshake)
+     * @param identityRefused     trusted certificates that did not name the address their peer
+     *                            claimed
+     * @param plainRefused        peers that spoke plain TCP to this TLS engine, or TLS to a plain one
+     */
+    public record Tls(long handshakesCompleted, long handshakesFailed, long identityRefused, long plainRefused) {
+
+        /** No TLS layer. */
+        public static final Tls NONE = new Tls(0, 0, 0, 0);
+    }
+
     public SecurityStatus {
         Objects.requireNonNull(mode, "mode");
         keyEpochs = Map.copyOf(keyEpochs);
+        tls = tls == null ? Tls.NONE : tls;
+    }
+
+    /** This status with the TLS layer's counters. */
+    public SecurityStatus withTls(Tls counters) {
+        return new SecurityStatus(mode, handshakesCompleted, handshakesRefused, refusedByPeers, authenticationFailed,
+                replayed, wrongViewKey, malformed, droppedWaiting, viewKeysCreated, viewKeysReceived,
+                keyRequestsRefused, keyEpochs, counters);
     }
 
     /** The status of an engine without security: everything zero. */
     public static SecurityStatus off() {
-        return new SecurityStatus(Mode.OFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        return new SecurityStatus(Mode.OFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Tls.NONE);
     }
 
     /** Every received frame the security layer dropped, whatever the reason. */

@@ -121,6 +121,8 @@ public final class SecureTransport implements Transport {
 
     /** TLS when certificates authenticate the connections (with or without a secret), else the secret. */
     private final SecurityStatus.Mode mode;
+    /** The TLS layer under this one, whose counters the status carries; null without TLS. */
+    private final TlsConfig tls;
 
     /**
      * @param security     the cluster secret
@@ -137,6 +139,7 @@ public final class SecureTransport implements Transport {
         this.codec = new FrameCodec(config.maxFrameLength());
         this.keys = new ClusterKeys(security);
         this.mode = security.tlsConfig() != null ? SecurityStatus.Mode.TLS : SecurityStatus.Mode.SHARED_SECRET;
+        this.tls = security.tlsConfig();
         this.ownPublic = keys.publicKey();
         this.views = new ViewKeys(this, groupKeys, keys, stats, log, random);
         this.handshake = new Handshake(this, keys, groupKeys, stats, log, random);
@@ -239,7 +242,16 @@ public final class SecureTransport implements Transport {
         return new SecurityStatus(mode, s.handshakesCompleted(), s.handshakesRefused(),
                 s.refusedByPeers(), s.unauthenticatedFrames(), s.replayedFrames(), s.undecryptableFrames(),
                 s.malformedEnvelopes(), s.droppedWaiting(), s.viewKeysCreated(), s.viewKeysReceived(),
-                s.keyRequestsRefused(), groupKeys.keyEpochs());
+                s.keyRequestsRefused(), groupKeys.keyEpochs(), tlsCounters());
+    }
+
+    private SecurityStatus.Tls tlsCounters() {
+        if (tls == null) {
+            return SecurityStatus.Tls.NONE;
+        }
+        io.vsync.transport.TlsStats t = tls.stats();
+        return new SecurityStatus.Tls(t.handshakesCompleted(), t.handshakesFailed(), t.identityRefused(),
+                t.plainRefused());
     }
 
     @Override

@@ -118,8 +118,10 @@ class TlsClusterTest {
             assertThat(s.handshakesCompleted()).as(members.get(i).address).isGreaterThanOrEqualTo(4);
             assertThat(s.refused()).as(members.get(i).address).isZero();
             assertThat(members.get(i).transport.securityStats().rejectedFrames()).isZero();
-            assertThat(members.get(i).transport.securityStatus().mode())
-                    .isEqualTo(io.vsync.api.SecurityStatus.Mode.TLS);
+            io.vsync.api.SecurityStatus status = members.get(i).transport.securityStatus();
+            assertThat(status.mode()).isEqualTo(io.vsync.api.SecurityStatus.Mode.TLS);
+            assertThat(status.tls().handshakesCompleted()).as("TLS counters in the status")
+                    .isGreaterThanOrEqualTo(s.handshakesCompleted());
         }
         cluster.assertHistoryPasses(GROUP, rest);
     }

@@ -160,9 +160,11 @@ public class VsyncEndpoint {
      * {@code requests-refused} to non-members
      * @param droppedWaiting frames dropped while waiting for a handshake or a view key
      * @param keyEpochs per group, the newest view whose key this member holds
+     * @param tls the TLS layer's handshakes by outcome ({@code completed}, {@code failed},
+     * {@code identity-refused}, {@code plain-refused}); empty without TLS
      */
     public record SecurityDescriptor(String mode, Map<String, Long> framesRejected, Map<String, Long> handshakes,
-            Map<String, Long> viewKeys, long droppedWaiting, Map<String, Long> keyEpochs) {
+            Map<String, Long> viewKeys, long droppedWaiting, Map<String, Long> keyEpochs, Map<String, Long> tls) {
 
         static SecurityDescriptor of(SecurityStatus s) {
             Map<String, Long> rejected = new LinkedHashMap<>();
@@ -178,8 +180,15 @@ public class VsyncEndpoint {
             viewKeys.put("created", s.viewKeysCreated());
             viewKeys.put("received", s.viewKeysReceived());
             viewKeys.put("requests-refused", s.keyRequestsRefused());
+            Map<String, Long> tls = new LinkedHashMap<>();
+            if (s.mode() == SecurityStatus.Mode.TLS) {
+                tls.put("completed", s.tls().handshakesCompleted());
+                tls.put("failed", s.tls().handshakesFailed());
+                tls.put("identity-refused", s.tls().identityRefused());
+                tls.put("plain-refused", s.tls().plainRefused());
+            }
             return new SecurityDescriptor(modeName(s.mode()), rejected, handshakes, viewKeys, s.droppedWaiting(),
-                    new java.util.TreeMap<>(s.keyEpochs()));
+                    new java.util.TreeMap<>(s.keyEpochs()), tls);
         }
 
         /** {@code off}, {@code shared-secret}, {@code tls}: the names the docs and meters use. */

@@ -99,6 +99,17 @@ public class VsyncMetrics implements MeterBinder {
                 "Security handshakes, by outcome", SecurityStatus::handshakesRefused);
         securityCounter(meters, e, "vsync.security.handshakes", "outcome", "refused-by-peer",
                 "Security handshakes, by outcome", SecurityStatus::refusedByPeers);
+        if (mode == SecurityStatus.Mode.TLS) {
+            String tlsHelp = "TLS handshakes under the view keys, by outcome";
+            securityCounter(meters, e, "vsync.security.tls.handshakes", "outcome", "completed", tlsHelp,
+                    s -> s.tls().handshakesCompleted());
+            securityCounter(meters, e, "vsync.security.tls.handshakes", "outcome", "failed", tlsHelp,
+                    s -> s.tls().handshakesFailed());
+            securityCounter(meters, e, "vsync.security.tls.handshakes", "outcome", "identity-refused", tlsHelp,
+                    s -> s.tls().identityRefused());
+            securityCounter(meters, e, "vsync.security.tls.handshakes", "outcome", "plain-refused", tlsHelp,
+                    s -> s.tls().plainRefused());
+        }
         for (String group : groups) {
             // A view id as a double: exact up to 2^53; the endpoint shows it exactly.
             Gauge.builder("vsync.security.key.epoch", e, x -> {

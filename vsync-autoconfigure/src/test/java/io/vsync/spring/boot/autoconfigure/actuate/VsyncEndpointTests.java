@@ -133,7 +133,7 @@ class VsyncEndpointTests {
             assertThat(off.get("engine").get("security").get("mode").asString()).isEqualTo("off");
 
             engine.security = new SecurityStatus(SecurityStatus.Mode.SHARED_SECRET, 4, 1, 2, 11, 12, 13, 14, 15, 3, 5,
-                    6, Map.of("accounts", 117684981525708801L));
+                    6, Map.of("accounts", 117684981525708801L), SecurityStatus.Tls.NONE);
             JsonNode security = json.readTree(json.writeValueAsString(context.getBean(VsyncEndpoint.class).vsync()))
                 .get("engine").get("security");
             assertThat(security.get("mode").asString()).isEqualTo("shared-secret");
@@ -149,6 +149,19 @@ class VsyncEndpointTests {
             assertThat(security.get("viewKeys").get("requests-refused").asLong()).isEqualTo(6);
             assertThat(security.get("droppedWaiting").asLong()).isEqualTo(15);
             assertThat(security.get("keyEpochs").get("accounts").asLong()).isEqualTo(117684981525708801L);
+            assertThat(security.get("tls").isEmpty()).as("no TLS counters without TLS").isTrue();
+
+            engine.security = engine.security.withTls(new SecurityStatus.Tls(7, 8, 9, 10));
+            assertThat(json.readTree(json.writeValueAsString(context.getBean(VsyncEndpoint.class).vsync()))
+                .get("engine").get("security").get("tls").isEmpty()).as("shared secret: no TLS section").isTrue();
+            engine.security = new SecurityStatus(SecurityStatus.Mode.TLS, 4, 1, 2, 11, 12, 13, 14, 15, 3, 5, 6,
+                    Map.of(), new SecurityStatus.Tls(7, 8, 9, 10));
+            JsonNode tls = json.readTree(json.writeValueAsString(context.getBean(VsyncEndpoint.class).vsync()))
+                .get("engine").get("security").get("tls");
+            assertThat(tls.get("completed").asLong()).isEqualTo(7);
+            assertThat(tls.get("failed").asLong()).isEqualTo(8);
+            assertThat(tls.get("identity-refused").asLong()).isEqualTo(9);
+            assertThat(tls.get("plain-refused").asLong()).isEqualTo(10);
         });
     }
 

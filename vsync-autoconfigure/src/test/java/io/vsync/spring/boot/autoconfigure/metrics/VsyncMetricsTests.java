@@ -85,7 +85,7 @@ class VsyncMetricsTests {
         this.runner.withBean(SimpleMeterRegistry.class).run(context -> {
             FakeVsyncEngine engine = context.getBean(FakeVsyncEngine.class);
             engine.security = new io.vsync.api.SecurityStatus(io.vsync.api.SecurityStatus.Mode.SHARED_SECRET, 4, 1, 2,
-                    11, 12, 13, 14, 15, 3, 5, 6, java.util.Map.of("accounts", 42L));
+                    11, 12, 13, 14, 15, 3, 5, 6, java.util.Map.of("accounts", 42L), io.vsync.api.SecurityStatus.Tls.NONE);
             MeterRegistry meters = new SimpleMeterRegistry();
             context.getBean(VsyncMetrics.class).bindTo(meters);
             assertThat(meters.get("vsync.security.enabled").tag("mode", "shared-secret").gauge().value()).isEqualTo(1);
@@ -100,9 +100,30 @@ class VsyncMetricsTests {
             assertThat(meters.get("vsync.security.handshakes").tag("outcome", "refused").functionCounter().count())
                 .isEqualTo(1);
             assertThat(meters.get("vsync.security.key.epoch").tag("group", "accounts").gauge().value()).isEqualTo(42);
+            assertThat(meters.find("vsync.security.tls.handshakes").functionCounters()).as("no TLS meters").isEmpty();
             engine.security = io.vsync.api.SecurityStatus.off();
             assertThat(meters.get("vsync.security.enabled").gauge().value()).isZero();
             assertThat(meters.get("vsync.security.key.epoch").tag("group", "accounts").gauge().value()).isNaN();
+        });
+    }
+
+    @Test
+    void tlsModeHasTlsHandshakeMetersByOutcome() {
+        this.runner.withBean(SimpleMeterRegistry.class).run(context -> {
+            FakeVsyncEngine engine = context.getBean(FakeVsyncEngine.class);
+            engine.security = new io.vsync.api.SecurityStatus(io.vsync.api.SecurityStatus.Mode.TLS, 4, 1, 2,
+                    11, 12, 13, 14, 15, 3, 5, 6, java.util.Map.of(), new io.vsync.api.SecurityStatus.Tls(7, 8, 9, 10));
+            MeterRegistry meters = new SimpleMeterRegistry();
+            context.getBean(VsyncMetrics.class).bindTo(meters);
+            assertThat(meters.get("vsync.security.enabled").tag("mode", "tls").gauge().value()).isEqualTo(1);
+            assertThat(meters.get("vsync.security.tls.handshakes").tag("outcome", "completed").functionCounter()
+                .count()).isEqualTo(7);
+            assertThat(meters.get("vsync.security.tls.handshakes").tag("outcome", "failed").functionCounter()
+                .count()).isEqualTo(8);
+            assertThat(meters.get("vsync.security.tls.handshakes").tag("outcome", "identity-refused")
+                .functionCounter().count()).isEqualTo(9);
+            assertThat(meters.get("vsync.security.tls.handshakes").tag("outcome", "plain-refused")
+                .functionCounter().count()).isEqualTo(10);
         });
     }
 
