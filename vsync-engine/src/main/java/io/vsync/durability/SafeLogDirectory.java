@@ -46,6 +46,24 @@ public final class SafeLogDirectory {
         }
     }
 
+    /**
+     * Deletes the {@code .tmp} files a crash left half-written (a checkpoint state or a
+     * compacted segment not yet renamed): recovery never reads them, and the writer rewrites
+     * them from scratch.
+     */
+    void deleteTemporaries() {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if ((name.startsWith("seg-") || name.startsWith("checkpoint-")) && name.endsWith(".tmp")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new SafeLogException("cannot clean " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Segment numbers present, ascending. */
     TreeMap<Long, Path> segments() {
         TreeMap<Long, Path> found = new TreeMap<>();
