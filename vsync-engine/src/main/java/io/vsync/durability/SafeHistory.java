@@ -3,10 +3,12 @@ package io.vsync.durability;
 import io.vsync.api.MemberId;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -128,7 +130,7 @@ public final class SafeHistory {
      *
      * @param records the log's records of that view, in file order (others are ignored)
      */
-    static java.util.Optional<List<SafeRecord>> compaction(List<SafeRecord> records, long viewId, long covered) {
+    static Optional<List<SafeRecord>> compaction(List<SafeRecord> records, long viewId, long covered) {
         ViewLog view = new ViewLog();
         for (SafeRecord record : records) {
             if (record.viewId() != viewId) {
@@ -238,10 +240,10 @@ public final class SafeHistory {
          * later token repeats finds no data once dropped, which is what the dropped
          * "already slotted" set did in the full log.
          */
-        java.util.Optional<List<SafeRecord>> compaction(long viewId, long covered) {
+        Optional<List<SafeRecord>> compaction(long viewId, long covered) {
             long toDrop = covered - base;
             if (cut != null || toDrop <= 0) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             Set<Long> slotted = new HashSet<>();
             Set<Long> dropped = new HashSet<>();
@@ -256,8 +258,8 @@ public final class SafeHistory {
                         }
                         if (++counted[0] == toDrop) {
                             marker[0] = new SafeRecord.Compacted(viewId, covered, t + 1,
-                                    java.util.Arrays.copyOfRange(ranks, i + 1, ranks.length),
-                                    java.util.Arrays.copyOfRange(seqs, i + 1, seqs.length));
+                                    Arrays.copyOfRange(ranks, i + 1, ranks.length),
+                                    Arrays.copyOfRange(seqs, i + 1, seqs.length));
                             return false;
                         }
                     }
@@ -265,7 +267,7 @@ public final class SafeHistory {
                 return true;
             });
             if (marker[0] == null) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             List<SafeRecord> kept = new ArrayList<>();
             kept.add(marker[0]);
@@ -278,7 +280,7 @@ public final class SafeHistory {
             pending.sort((a, b) -> a.rank() != b.rank() ? Integer.compare(a.rank(), b.rank()) : Long.compare(a.seq(), b.seq()));
             kept.addAll(pending);
             kept.addAll(tokens.tailMap(marker[0].nextToken()).values());
-            return java.util.Optional.of(kept);
+            return Optional.of(kept);
         }
 
         private boolean beyondCut(int rank, long seq) {

@@ -11,7 +11,9 @@ import java.util.stream.Stream;
 
 /**
  * The files of one group's log: segments {@code seg-<n>.log} (append-only, a new one at every
- * start, at every view and when one grows past its size) and checkpoint states
+ * start, at every view and when one grows past its size; at a checkpoint, the current view's
+ * segments are replaced by one rewritten whole, under a {@code .tmp} name until complete) and
+ * checkpoint states
  * {@code checkpoint-<id>.state} (written whole to a temporary name, then renamed).
  */
 public final class SafeLogDirectory {
