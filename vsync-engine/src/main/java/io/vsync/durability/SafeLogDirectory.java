@@ -11,7 +11,9 @@ import java.util.stream.Stream;
 
 /**
  * The files of one group's log: segments {@code seg-<n>.log} (append-only, a new one at every
- * start, at every view and when one grows past its size) and checkpoint states
+ * start, at every view and when one grows past its size; at a checkpoint, the current view's
+ * segments are replaced by one rewritten whole, under a {@code .tmp} name until complete) and
+ * checkpoint states
  * {@code checkpoint-<id>.state} (written whole to a temporary name, then renamed).
  */
 public final class SafeLogDirectory {
@@ -43,6 +45,24 @@ public final class SafeLogDirectory {
             return Files.readAllBytes(checkpoint(id));
         } catch (IOException e) {
             throw new SafeLogException("cannot read " + checkpoint(id) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the {@code .tmp} files a crash left half-written (a checkpoint state or a
+     * compacted segment not yet renamed): recovery never reads them, and the writer rewrites
+     * them from scratch.
+     */
+    void deleteTemporaries() {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if ((name.startsWith("seg-") || name.startsWith("checkpoint-")) && name.endsWith(".tmp")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new SafeLogException("cannot clean " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -27,6 +27,7 @@ final class SafeLogFormat {
     private static final byte TOKEN = 3;
     private static final byte CUT = 4;
     private static final byte CHECKPOINT = 5;
+    private static final byte COMPACTED = 6;
 
     private SafeLogFormat() {
     }
@@ -59,11 +60,7 @@ final class SafeLogFormat {
                     out.writeByte(TOKEN);
                     out.writeLong(t.viewId());
                     out.writeLong(t.tokenSeq());
-                    out.writeInt(t.ranks().length);
-                    for (int i = 0; i < t.ranks().length; i++) {
-                        out.writeInt(t.ranks()[i]);
-                        out.writeLong(t.seqs()[i]);
-                    }
+                    slots(out, t.ranks(), t.seqs());
             } else if (record instanceof SafeRecord.Cut c) {
                     out.writeByte(CUT);
                     out.writeLong(c.viewId());
@@ -77,6 +74,12 @@ final class SafeLogFormat {
                     out.writeLong(c.viewId());
                     out.writeLong(c.covered());
                     out.writeLong(c.id());
+            } else if (record instanceof SafeRecord.Compacted c) {
+                    out.writeByte(COMPACTED);
+                    out.writeLong(c.viewId());
+                    out.writeLong(c.covered());
+                    out.writeLong(c.nextToken());
+                    slots(out, c.ranks(), c.seqs());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -86,6 +89,14 @@ final class SafeLogFormat {
         crc.update(framed, HEADER, framed.length - HEADER);
         ByteBuffer.wrap(framed).putInt(framed.length - HEADER).putInt((int) crc.getValue());
         return framed;
+    }
+
+    private static void slots(DataOutputStream out, int[] ranks, long[] seqs) throws IOException {
+        out.writeInt(ranks.length);
+        for (int i = 0; i < ranks.length; i++) {
+            out.writeInt(ranks[i]);
+            out.writeLong(seqs[i]);
+        }
     }
 
     private static void member(DataOutputStream out, MemberId m) throws IOException {
@@ -177,10 +188,7 @@ final class SafeLogFormat {
                 int n = count(b, 12);
                 int[] ranks = new int[n];
                 long[] seqs = new long[n];
-                for (int i = 0; i < n; i++) {
-                    ranks[i] = b.getInt();
-                    seqs[i] = b.getLong();
-                }
+                readSlots(b, ranks, seqs);
                 yield new SafeRecord.Token(viewId, tokenSeq, ranks, seqs);
             }
             case CUT -> {
@@ -193,8 +201,25 @@ final class SafeLogFormat {
                 yield new SafeRecord.Cut(viewId, trim, tokenTrim);
             }
             case CHECKPOINT -> new SafeRecord.Checkpoint(b.getLong(), b.getLong(), b.getLong());
+            case COMPACTED -> {
+                long viewId = b.getLong();
+                long covered = b.getLong();
+                long nextToken = b.getLong();
+                int n = count(b, 12);
+                int[] ranks = new int[n];
+                long[] seqs = new long[n];
+                readSlots(b, ranks, seqs);
+                yield new SafeRecord.Compacted(viewId, covered, nextToken, ranks, seqs);
+            }
             default -> throw new IllegalArgumentException("unknown record type " + type);
         };
+    }
+
+    private static void readSlots(ByteBuffer b, int[] ranks, long[] seqs) {
+        for (int i = 0; i < ranks.length; i++) {
+            ranks[i] = b.getInt();
+            seqs[i] = b.getLong();
+        }
     }
 
     private static int count(ByteBuffer b, int bytesEach) {

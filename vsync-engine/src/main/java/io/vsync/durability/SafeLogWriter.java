@@ -7,7 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +36,11 @@ public final class SafeLogWriter implements AutoCloseable {
     private long recordsSinceCheckpoint;
     private long bytesSinceCheckpoint;
     private long lastCheckpointId;
+    /**
+     * Test hook: skip the deletes after a compaction, as a crash between the rename of the new
+     * segment and the deletes would.
+     */
+    boolean keepOldSegmentsForTest;
 
     /**
      * Opens a new segment after the existing ones (never appends to a file a crash may have
@@ -54,6 +64,7 @@ public final class SafeLogWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new SafeLogException("cannot create the safeSend log directory " + dir.path() + ": " + e.getMessage(), e);
         }
+        dir.deleteTemporaries();
         roll();
     }
 
@@ -155,7 +166,8 @@ public final class SafeLogWriter implements AutoCloseable {
     /**
      * Saves the application's state (durably, whatever the policy: a checkpoint replaces
      * records), logs the checkpoint, and drops the segments and states it makes useless: those
-     * whose records all belong to earlier views.
+     * whose records all belong to earlier views, and, when the checkpoint is in the view being
+     * logged, that view's own records it covers ({@link #compactView}).
      */
     public void checkpoint(long viewId, long covered, byte[] state) {
         long id = ++lastCheckpointId;
@@ -176,6 +188,7 @@ public final class SafeLogWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new SafeLogException("cannot rename " + tmp + ": " + e.getMessage(), e);
         }
+        forceDirectory();
         append(new SafeRecord.Checkpoint(viewId, covered, id));
         commitBytes();
         try {
@@ -183,14 +196,113 @@ public final class SafeLogWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new SafeLogException("cannot fsync " + dir.segment(segmentNo) + ": " + e.getMessage(), e);
         }
+        unforced = false;
         for (Map.Entry<Long, Long> segment : Map.copyOf(segmentMaxView).entrySet()) {
             if (segment.getKey() != segmentNo && segment.getValue() < viewId) {
                 delete(dir.segment(segment.getKey()));
                 segmentMaxView.remove(segment.getKey());
             }
         }
+        compactView(viewId, covered, id);
         for (long old = id - 1; old > 0 && dir.hasCheckpoint(old); old--) {
             delete(dir.checkpoint(old));
+        }
+    }
+
+    /**
+     * Bounds a view that never ends: rewrites the view's segments as one new segment holding
+     * only what recovery still needs after the checkpoint (its ViewInstalled, the checkpoint,
+     * a {@link SafeRecord.Compacted} marker, the data of the messages not covered, the order
+     * information for them; {@link SafeHistory#compaction}), then deletes the old segments.
+     *
+     * <p>Crash safety, step by step. The checkpoint's state and record are durable before this
+     * starts, so the old segments alone already recover to the right history. The new segment
+     * is written under a temporary name, fsynced, renamed and the directory fsynced: a crash
+     * before the rename leaves a {@code .tmp} file recovery ignores (and the next writer
+     * deletes), so the old log stands; the rename makes the whole segment appear at once, never
+     * a partial one that would drop records. A crash after it and before (or during) the
+     * deletes leaves old and new segments together: the marker comes after every old record (a
+     * higher segment number) and tells {@link SafeHistory} to discard everything of the view
+     * logged before it, so the history is the same and nothing is replayed twice. Only then are
+     * the old segments deleted, and new records go to a fresh segment after the new one.
+     */
+    private void compactView(long viewId, long covered, long checkpointId) {
+        if (covered <= 0 || segmentMaxView.isEmpty() || Collections.max(segmentMaxView.values()) != viewId) {
+            // Not the view being logged (or nothing covered): a later checkpoint drops it whole.
+            return;
+        }
+        List<SafeRecord> records = new ArrayList<>();
+        SafeRecord.ViewInstalled installed = null;
+        for (Long n : segmentMaxView.keySet()) {
+            Path file = dir.segment(n);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new SafeLogException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            for (SafeRecord r : SafeLogFormat.decodeAll(file.toString(), ByteBuffer.wrap(bytes)).records()) {
+                records.add(r);
+                if (r instanceof SafeRecord.ViewInstalled v && v.viewId() == viewId) {
+                    installed = v;
+                }
+            }
+        }
+        if (installed == null) {
+            return;
+        }
+        Optional<List<SafeRecord>> kept = SafeHistory.compaction(records, viewId, covered);
+        if (kept.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(SafeLogFormat.encode(installed));
+        bytes.writeBytes(SafeLogFormat.encode(new SafeRecord.Checkpoint(viewId, covered, checkpointId)));
+        for (SafeRecord r : kept.get()) {
+            bytes.writeBytes(SafeLogFormat.encode(r));
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new SafeLogException("cannot close " + dir.segment(segmentNo) + ": " + e.getMessage(), e);
+        }
+        long compactedNo = segmentNo + 1;
+        Path target = dir.segment(compactedNo);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        } catch (IOException e) {
+            throw new SafeLogException("cannot write " + tmp + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new SafeLogException("cannot rename " + tmp + ": " + e.getMessage(), e);
+        }
+        forceDirectory();
+        if (!keepOldSegmentsForTest) {
+            for (Long n : List.copyOf(segmentMaxView.keySet())) {
+                delete(dir.segment(n));
+                segmentMaxView.remove(n);
+            }
+        }
+        segmentMaxView.put(compactedNo, viewId);
+        segmentNo = compactedNo;
+        channel = null;
+        roll();
+    }
+
+    /** Makes creations, renames and deletes in the directory durable (where the platform can). */
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir.path(), StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory; their file systems order these themselves.
         }
     }
 

@@ -49,4 +49,14 @@ public sealed interface SafeRecord {
      */
     record Checkpoint(long viewId, long covered, long id) implements SafeRecord {
     }
+
+    /**
+     * Everything of view {@code viewId} logged before this record is replaced by what follows
+     * it: a checkpoint holds the view's first {@code covered} safe messages, and the log was
+     * rewritten to keep only what recovery still needs. Order resumes with the slots
+     * ({@code ranks}, {@code seqs}) that token {@code nextToken - 1} assigned after the last
+     * covered message, then with the tokens from {@code nextToken} on.
+     */
+    record Compacted(long viewId, long covered, long nextToken, int[] ranks, long[] seqs) implements SafeRecord {
+    }
 }

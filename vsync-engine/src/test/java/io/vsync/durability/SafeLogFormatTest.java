@@ -43,6 +43,28 @@ class SafeLogFormatTest {
     }
 
     @Test
+    void theCompactedMarkerReadsBackAsWrittenAndACountBeyondTheRecordIsCorruption() {
+        SafeRecord.Compacted marker = new SafeRecord.Compacted(3, 40, 7, new int[] {2, 0}, new long[] {9, 12});
+        byte[] bytes = SafeLogFormat.encode(marker);
+        SafeRecord.Compacted back = (SafeRecord.Compacted) SafeLogFormat.decodeAll("f", ByteBuffer.wrap(bytes))
+                .records().get(0);
+        assertThat(back.viewId()).isEqualTo(3);
+        assertThat(back.covered()).isEqualTo(40);
+        assertThat(back.nextToken()).isEqualTo(7);
+        assertThat(back.ranks()).containsExactly(2, 0);
+        assertThat(back.seqs()).containsExactly(9, 12);
+
+        byte[] lying = file(List.of(marker, samples().get(4)));
+        int countAt = SafeLogFormat.HEADER + 1 + 8 * 3;
+        ByteBuffer.wrap(lying).putInt(countAt, 1_000);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(lying, SafeLogFormat.HEADER, bytes.length - SafeLogFormat.HEADER);
+        ByteBuffer.wrap(lying).putInt(4, (int) crc.getValue());
+        assertThatThrownBy(() -> SafeLogFormat.decodeAll("f", ByteBuffer.wrap(lying)))
+                .isInstanceOf(SafeLogException.class).hasMessageContaining("malformed record at offset 0");
+    }
+
+    @Test
     void aTornTailAtAnyByteIsDroppedAndEverythingBeforeItKept() {
         byte[] whole = file(samples());
         int lastStart = whole.length - SafeLogFormat.encode(samples().get(4)).length;
