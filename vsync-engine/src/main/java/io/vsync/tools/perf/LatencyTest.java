@@ -30,7 +30,7 @@ final class LatencyTest {
         int count = p.i("count", 20_000);
         int warm = Integer.parseInt(p.s2("lat-warmup", "warmup", "10000"));
         int rate = p.i("rate", 2_000);
-        String name = "vsync.latency." + kind;
+        String name = "vsync.latency." + kind + p.securitySuffix();
         for (int run = 1; run <= runs; run++) {
             String tag = "latency-" + kind + "-r" + run;
             List<MemberProcess> cl = null;

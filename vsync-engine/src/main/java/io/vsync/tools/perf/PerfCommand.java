@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  *   perf compare    (each of ours, then the same of the JGroups harness, interleaved; side by side)
  *                   [--tests throughput,latency,viewchange]
  * common: [--start together|sequential] [--stop sequential|together] [--codec raw|cbor] [--outstanding 0] [--window BYTES]
+ *         [--security off|secret] (secret: members share a fresh cluster secret; names end in ".secret")
  *         [--heap-mb 1024] [--jvm-opts "-XX:+UseG1GC"] [--logs DIR] [--base-port 27800] [--dump] [--jfr]
  *         [--jgroups DIR] (compare only)
  * </pre>
@@ -61,6 +62,8 @@ public final class PerfCommand {
     private final Map<String, List<Map<String, Double>>> metrics = new LinkedHashMap<>();
     private final Map<String, String> medians = new LinkedHashMap<>();
     private int clusterSeq;
+    /** The cluster secret the members share under {@code --security secret}, else null. */
+    private final Path secretFile;
 
     private PerfCommand(Map<String, String> opt, PrintStream out) throws IOException {
         this.opt = opt;
@@ -69,6 +72,7 @@ public final class PerfCommand {
         this.logDir = Path.of(opt.getOrDefault("logs",
                 Path.of(home, "logs", "perf-" + LocalDateTime.now().format(STAMP)).toString()));
         Files.createDirectories(logDir);
+        this.secretFile = secretFileFor(opt.getOrDefault("security", "off"), logDir);
         this.results = new PrintWriter(Files.newBufferedWriter(logDir.resolve("results.txt"), StandardCharsets.UTF_8), true);
     }
 
@@ -288,6 +292,33 @@ public final class PerfCommand {
 
     static final List<String> KINDS = List.of("fifo", "causal", "ordered", "safe");
 
+    /**
+     * {@code --security secret}: a fresh random cluster secret in the log folder, readable by
+     * this user only, which every member reads ({@code --secret-file}); {@code off}: none.
+     */
+    static Path secretFileFor(String security, Path logDir) throws IOException {
+        switch (security) {
+            case "off":
+                return null;
+            case "secret":
+                byte[] random = new byte[32];
+                new java.security.SecureRandom().nextBytes(random);
+                Path file = logDir.resolve("cluster-secret");
+                Files.deleteIfExists(file);
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, java.util.HexFormat.of().formatHex(random));
+                return file;
+            default:
+                throw new IllegalArgumentException("--security must be off or secret, not '" + security + "'");
+        }
+    }
+
+    /** The suffix of the RESULT names: ".secret" when the members run with a cluster secret. */
+    String securitySuffix() {
+        return secretFile == null ? "" : ".secret";
+    }
+
     /** --kinds: multicast primitives by test name (fifo send, causalSend, orderedSend, safeSend). */
     List<String> kinds(String def) {
         return parseKinds("kinds", s("kinds", def));
@@ -384,6 +415,9 @@ public final class PerfCommand {
                 mo.put("codec", s("codec", "raw"));
                 if (opt.containsKey("window")) {
                     mo.put("window", opt.get("window"));
+                }
+                if (secretFile != null) {
+                    mo.put("secret-file", secretFile.toString());
                 }
                 for (Map.Entry<String, String> e : mo.entrySet()) {
                     cmd.add("--" + e.getKey());

@@ -98,6 +98,9 @@ final class PerfMember {
             b.sendWindow(window);
             b.maxMessageSize((int) Math.min(16L << 20, window)); // the engine wants one max message to fit
         }
+        if (opts.containsKey("secret-file")) {
+            b.clusterSecretFile(java.nio.file.Path.of(opts.get("secret-file")));
+        }
         b.payloadCodec("cbor".equals(opts.getOrDefault("codec", "raw")) ? JacksonPayloadCodec.cbor() : new RawBytesCodec());
         engine = b.build();
         group = engine.group(GROUP);
@@ -483,11 +486,11 @@ final class PerfMember {
         System.exit(0);
     }
 
-    /** {@code member <idx> <n> <basePort> [--interval-ms 100] [--timeout-ms 1000] [--codec raw|cbor] [--window B]}. */
+    /** {@code member <idx> <n> <basePort> [--interval-ms 100] [--timeout-ms 1000] [--codec raw|cbor] [--window B] [--secret-file F]}. */
     static int run(List<String> args) throws Exception {
         if (args.size() < 3) {
             throw new IllegalArgumentException("usage: member <idx> <n> <base-port> [--interval-ms I] [--timeout-ms T]"
-                    + " [--codec raw|cbor] [--window BYTES]");
+                    + " [--codec raw|cbor] [--window BYTES] [--secret-file FILE]");
         }
         Map<String, String> opts = PerfCommand.options(args.subList(3, args.size()));
         PerfMember m = new PerfMember(Integer.parseInt(args.get(0)), Integer.parseInt(args.get(1)),

@@ -31,7 +31,7 @@ final class ThroughputTest {
         int runs = Integer.parseInt(p.s2("tp-runs", "runs", "5"));
         long msgs = p.l("msgs", 100_000);
         long warm = Long.parseLong(p.s2("tp-warmup", "warmup", "500000"));
-        String name = "vsync.throughput." + kind;
+        String name = "vsync.throughput." + kind + p.securitySuffix();
         for (int run = 1; run <= runs; run++) {
             String tag = "throughput-" + kind + "-r" + run;
             List<MemberProcess> cl = null;

@@ -43,4 +43,17 @@ class PerfCommandTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("query").hasMessageContaining("flush");
     }
+
+    @Test
+    void securityIsOffOrASharedSecretOnlyThisUserCanRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = PerfCommand.secretFileFor("secret", dir);
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(java.nio.file.Files.readString(file)).hasSize(64);
+        assertThat(PerfCommand.secretFileFor("off", dir)).isNull();
+        assertThatThrownBy(() -> PerfCommand.secretFileFor("tls", dir))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--security");
+    }
 }
