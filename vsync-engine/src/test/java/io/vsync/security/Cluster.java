@@ -10,6 +10,11 @@ import io.vsync.history.CheckOptions;
 import io.vsync.history.CheckResult;
 import io.vsync.history.Checker;
 import io.vsync.history.HistoryRecorder;
+import io.vsync.message.Data;
+import io.vsync.message.GroupMessage;
+import io.vsync.message.Nak;
+import io.vsync.message.OrderToken;
+import io.vsync.message.ProtocolMessage;
 import io.vsync.runtime.NioVsyncEngine;
 import io.vsync.transport.NioTransport;
 import java.io.IOException;
@@ -124,6 +129,70 @@ final class Cluster implements AutoCloseable {
     }
 
     /** The recorded history of the given live members passes every check, liveness included. */
+    static void traffic(List<Member> members, String prefix, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            members.get(i % members.size()).group.orderedSend(new Put(prefix, "" + i)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The third of three members leaves; it then tries to get the next view's traffic actively
+     * (asks for the view key, asks for retransmissions) and passively (reads what a sent b on the
+     * wire with every view key it ever had, even handed the a-to-b session key). Both fail, while
+     * it could read its own view's traffic.
+     */
+    void assertAFormerMemberCannotReadTheNextView(String group, List<Member> members) throws Exception {
+        Member a = members.get(0);
+        Member b = members.get(1);
+        Member c = members.get(2);
+        long shared = a.group.view().id();
+        traffic(members, "shared", 30);
+        await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 30));
+        c.group.leaveAsync().get(10, TimeUnit.SECONDS);
+        await("a and b alone", () -> a.group.view().size() == 2 && b.group.view().size() == 2);
+        long next = a.group.view().id();
+        traffic(List.of(a, b), "secret", 30);
+        await("delivered", () -> a.delivered.size() == 60 && b.delivered.size() == 60);
+
+        // c tries actively: asks both for the new view's key and asks a to send again the new
+        // view's messages.
+        c.transport.askForViewKey(group, next, a.address);
+        c.transport.askForViewKey(group, next, b.address);
+        c.transport.send(a.address, new Nak(group, next, 0, 1, 30));
+        c.transport.send(a.address, new Nak(group, next, Nak.SEQUENCER, 1, 30));
+        await("refused", () -> a.transport.securityStats().keyRequestsRefused()
+                + b.transport.securityStats().keyRequestsRefused() >= 1);
+        Thread.sleep(500);
+        assertThat(c.transport.holdsViewKey(group, next)).isFalse();
+        assertThat(c.received.messages).noneMatch(r -> r.message() instanceof GroupMessage g
+                && (g instanceof Data d && d.viewId() == next || g instanceof OrderToken t && t.viewId() == next));
+
+        // And passively: what a sent b on the wire, read with every view key c ever had, even
+        // handed the a-to-b session key too (as if it had been on that session's path).
+        byte[] sessionKey = b.transport.receivingSessionKeyForTest(a.address);
+        int sharedRead = 0;
+        int nextSeen = 0;
+        for (TapTransport.Captured x : a.tap.captured) {
+            if (!x.to().equals(b.address) || !SecureTransport.isGroup(x.type())) {
+                continue;
+            }
+            ProtocolMessage byB = b.transport.tryReadCaptured(x.envelope(), sessionKey);
+            assertThat(byB).as("b reads what a sent it").isNotNull();
+            long viewOf = byB instanceof Data d ? d.viewId() : ((OrderToken) byB).viewId();
+            ProtocolMessage byC = c.transport.tryReadCaptured(x.envelope(), sessionKey);
+            if (viewOf == shared) {
+                assertThat(byC).as("c could read its own view").isNotNull();
+                sharedRead++;
+            } else if (viewOf == next) {
+                assertThat(byC).as("c cannot read the view after it left").isNull();
+                nextSeen++;
+            }
+        }
+        assertThat(sharedRead).isPositive();
+        assertThat(nextSeen).isPositive();
+        assertHistoryPasses(group, List.of(a, b));
+    }
+
     void assertHistoryPasses(String group, List<Member> alive) {
         Set<MemberId> live = new java.util.HashSet<>();
         for (Member m : alive) {

@@ -6,13 +6,19 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Captures what {@link SecureTransport} logs (System.Logger goes to java.util.logging here). */
+/** Captures what the named loggers log (System.Logger goes to java.util.logging here). */
 final class LogCapture extends Handler implements AutoCloseable {
-    private static final Logger LOGGER = Logger.getLogger(SecureTransport.class.getName());
+    private final List<Logger> loggers;
     final List<String> lines = new CopyOnWriteArrayList<>();
 
+    /** What {@link SecureTransport} logs. */
     LogCapture() {
-        LOGGER.addHandler(this);
+        this(SecureTransport.class.getName());
+    }
+
+    LogCapture(String... loggerNames) {
+        loggers = java.util.Arrays.stream(loggerNames).map(Logger::getLogger).toList();
+        loggers.forEach(l -> l.addHandler(this));
     }
 
     @Override
@@ -42,6 +48,6 @@ final class LogCapture extends Handler implements AutoCloseable {
 
     @Override
     public void close() {
-        LOGGER.removeHandler(this);
+        loggers.forEach(l -> l.removeHandler(this));
     }
 }

@@ -8,17 +8,13 @@ import io.vsync.api.MemberId;
 import io.vsync.message.Commit;
 import io.vsync.message.Data;
 import io.vsync.message.Decision;
-import io.vsync.message.GroupMessage;
 import io.vsync.message.LeaveRequest;
-import io.vsync.message.Nak;
 import io.vsync.message.OrderToken;
 import io.vsync.message.ProtocolMessage;
 import io.vsync.message.Suspicion;
 import io.vsync.security.Cluster.Member;
-import io.vsync.security.Cluster.Put;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,12 +46,6 @@ class RogueEngineTest {
         return members;
     }
 
-    private static void traffic(List<Member> members, String prefix, int count) throws Exception {
-        for (int i = 0; i < count; i++) {
-            members.get(i % members.size()).group.orderedSend(new Put(prefix, "" + i)).get(10, TimeUnit.SECONDS);
-        }
-    }
-
     @Test
     void aProcessWithAnotherSecretCannotJoinAndBothSidesSaySo() throws Exception {
         try (LogCapture logs = new LogCapture()) {
@@ -74,7 +64,7 @@ class RogueEngineTest {
             assertThat(rogue.received.messages).isEmpty();
             assertThat(logs.any("refused a handshake from " + rogue.address, "different vsync cluster secret")).isTrue();
             assertThat(logs.any("peer " + members.get(0).address + " refused our handshake", "cluster's secret")).isTrue();
-            traffic(members, "after", 20);
+            Cluster.traffic(members, "after", 20);
             await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 20));
             cluster.assertHistoryPasses(GROUP, members);
         }
@@ -119,7 +109,7 @@ class RogueEngineTest {
             assertThat(m.group.view().size()).isEqualTo(3);
         }
         assertThat(a.transport.securityStats().malformedEnvelopes()).isGreaterThanOrEqualTo(20);
-        traffic(members, "after", 30);
+        Cluster.traffic(members, "after", 30);
         await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 30));
         assertThat(members.get(1).delivered).isEqualTo(a.delivered);
         cluster.assertHistoryPasses(GROUP, members);
@@ -132,7 +122,7 @@ class RogueEngineTest {
         Member a = members.get(0);
         Member b = members.get(1);
         Member c = members.get(2);
-        traffic(members, "first", 60);
+        Cluster.traffic(members, "first", 60);
         await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 60));
         List<TapTransport.Captured> toB = a.tap.captured.stream().filter(x -> x.to().equals(b.address)
                 && (x.type() == SecureTransport.LINK || SecureTransport.isGroup(x.type()))).toList();
@@ -147,7 +137,7 @@ class RogueEngineTest {
             }
         }
         await("replays counted", () -> b.transport.securityStats().rejectedFrames() >= 2L * toB.size());
-        traffic(members, "second", 60);
+        Cluster.traffic(members, "second", 60);
         await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 120));
         assertThat(b.delivered).isEqualTo(a.delivered);
         assertThat(c.delivered).isEqualTo(a.delivered);
@@ -160,54 +150,6 @@ class RogueEngineTest {
     void aFormerMemberCannotReadTheNextViewsTraffic() throws Exception {
         List<String> addresses = Cluster.freeAddresses(3);
         List<Member> members = group(addresses, 3);
-        Member a = members.get(0);
-        Member b = members.get(1);
-        Member c = members.get(2);
-        long shared = a.group.view().id();
-        traffic(members, "shared", 30);
-        await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 30));
-        c.group.leaveAsync().get(10, TimeUnit.SECONDS);
-        await("a and b alone", () -> a.group.view().size() == 2 && b.group.view().size() == 2);
-        long next = a.group.view().id();
-        traffic(List.of(a, b), "secret", 30);
-        await("delivered", () -> a.delivered.size() == 60 && b.delivered.size() == 60);
-
-        // c, still running with the cluster secret, tries actively: asks both for the new view's key
-        // and asks a to send again the new view's messages.
-        c.transport.askForViewKey(GROUP, next, a.address);
-        c.transport.askForViewKey(GROUP, next, b.address);
-        c.transport.send(a.address, new Nak(GROUP, next, 0, 1, 30));
-        c.transport.send(a.address, new Nak(GROUP, next, Nak.SEQUENCER, 1, 30));
-        await("refused", () -> a.transport.securityStats().keyRequestsRefused()
-                + b.transport.securityStats().keyRequestsRefused() >= 1);
-        Thread.sleep(500);
-        assertThat(c.transport.holdsViewKey(GROUP, next)).isFalse();
-        assertThat(c.received.messages).noneMatch(r -> r.message() instanceof GroupMessage g
-                && (g instanceof Data d && d.viewId() == next || g instanceof OrderToken t && t.viewId() == next));
-
-        // And passively: what a sent b on the wire, read with every view key c ever had, even
-        // handed the a-to-b session key too (as if it had been on that session's path).
-        byte[] sessionKey = b.transport.receivingSessionKeyForTest(a.address);
-        int sharedRead = 0;
-        int nextSeen = 0;
-        for (TapTransport.Captured x : a.tap.captured) {
-            if (!x.to().equals(b.address) || !SecureTransport.isGroup(x.type())) {
-                continue;
-            }
-            ProtocolMessage byB = b.transport.tryReadCaptured(x.envelope(), sessionKey);
-            assertThat(byB).as("b reads what a sent it").isNotNull();
-            long viewOf = byB instanceof Data d ? d.viewId() : ((OrderToken) byB).viewId();
-            ProtocolMessage byC = c.transport.tryReadCaptured(x.envelope(), sessionKey);
-            if (viewOf == shared) {
-                assertThat(byC).as("c could read its own view").isNotNull();
-                sharedRead++;
-            } else if (viewOf == next) {
-                assertThat(byC).as("c cannot read the view after it left").isNull();
-                nextSeen++;
-            }
-        }
-        assertThat(sharedRead).isPositive();
-        assertThat(nextSeen).isPositive();
-        cluster.assertHistoryPasses(GROUP, List.of(a, b));
+        cluster.assertAFormerMemberCannotReadTheNextView(GROUP, members);
     }
 }

@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vsync.api.GroupStatus;
 import io.vsync.api.VsyncEngine;
-import io.vsync.message.Data;
-import io.vsync.message.GroupMessage;
-import io.vsync.message.Nak;
-import io.vsync.message.OrderToken;
-import io.vsync.message.ProtocolMessage;
 import io.vsync.runtime.NioVsyncEngine;
 import io.vsync.security.Cluster.Member;
 import io.vsync.security.Cluster.Put;
@@ -18,11 +13,7 @@ import io.vsync.transport.TlsStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,12 +76,6 @@ class TlsClusterTest {
         return members;
     }
 
-    private static void traffic(List<Member> members, String prefix, int count) throws Exception {
-        for (int i = 0; i < count; i++) {
-            members.get(i % members.size()).group.orderedSend(new Put(prefix, "" + i)).get(10, TimeUnit.SECONDS);
-        }
-    }
-
     @Test
     void threeMembersOverTlsDeliverOneOrderAndViewChanges() throws Exception {
         List<String> addresses = Cluster.freeAddresses(3);
@@ -111,7 +96,7 @@ class TlsClusterTest {
         c.group.leaveAsync().get(10, TimeUnit.SECONDS);
         List<Member> rest = members.subList(0, 2);
         await("a and b without c", () -> rest.stream().allMatch(m -> m.group.view().size() == 2));
-        traffic(rest, "after", 20);
+        Cluster.traffic(rest, "after", 20);
         await("delivered", () -> rest.stream().allMatch(m -> m.delivered.size() == 320));
         for (int i = 0; i < 3; i++) {
             TlsStats s = configs.get(i).stats();
@@ -128,7 +113,7 @@ class TlsClusterTest {
 
     @Test
     void aProcessWithoutATrustedCertificateCannotJoinAndBothSidesSaySo() throws Exception {
-        try (Logs logs = new Logs()) {
+        try (LogCapture logs = transportLogs()) {
             List<String> addresses = Cluster.freeAddresses(3);
             List<TlsConfig> configs = new ArrayList<>();
             List<Member> members = group(addresses, 2, configs);
@@ -154,7 +139,7 @@ class TlsClusterTest {
             assertThat(logs.any("TLS connection to peer " + members.get(0).address, "not trust our certificate")
                     || logs.any("TLS connection to peer " + members.get(0).address, "refused our certificate"))
                     .as(logs.lines.toString()).isTrue();
-            traffic(members, "after", 20);
+            Cluster.traffic(members, "after", 20);
             await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 20));
             cluster.assertHistoryPasses(GROUP, members);
         }
@@ -162,7 +147,7 @@ class TlsClusterTest {
 
     @Test
     void aTrustedCertificateForAnotherAddressIsRefused() throws Exception {
-        try (Logs logs = new Logs()) {
+        try (LogCapture logs = transportLogs()) {
             List<String> addresses = Cluster.freeAddresses(3);
             List<TlsConfig> configs = new ArrayList<>();
             List<Member> members = group(addresses, 2, configs);
@@ -179,7 +164,7 @@ class TlsClusterTest {
             }
             assertThat(logs.any("claiming to be " + impostor.address, "does not name 127.0.0.1"))
                     .as(logs.lines.toString()).isTrue();
-            traffic(members, "after", 10);
+            Cluster.traffic(members, "after", 10);
             await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 10));
             cluster.assertHistoryPasses(GROUP, members);
         }
@@ -187,7 +172,7 @@ class TlsClusterTest {
 
     @Test
     void aMemberWithoutTlsIsRefusedAndBothSidesSaySo() throws Exception {
-        try (Logs logs = new Logs()) {
+        try (LogCapture logs = transportLogs()) {
             List<String> addresses = Cluster.freeAddresses(4);
             List<TlsConfig> configs = new ArrayList<>();
             List<Member> members = group(addresses.subList(0, 3), 2, configs);
@@ -219,7 +204,7 @@ class TlsClusterTest {
             for (Member m : members) {
                 assertThat(m.group.view().id()).isEqualTo(view);
             }
-            traffic(members, "after", 10);
+            Cluster.traffic(members, "after", 10);
             await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 10));
             cluster.assertHistoryPasses(GROUP, members);
         }
@@ -229,94 +214,13 @@ class TlsClusterTest {
     void aRemovedMemberWithAValidCertificateCannotReadTheNextView() throws Exception {
         List<String> addresses = Cluster.freeAddresses(3);
         List<Member> members = group(addresses, 3, new ArrayList<>());
-        Member a = members.get(0);
-        Member b = members.get(1);
-        Member c = members.get(2);
-        long shared = a.group.view().id();
-        traffic(members, "shared", 30);
-        await("delivered", () -> members.stream().allMatch(m -> m.delivered.size() == 30));
-        c.group.leaveAsync().get(10, TimeUnit.SECONDS);
-        await("a and b alone", () -> a.group.view().size() == 2 && b.group.view().size() == 2);
-        long next = a.group.view().id();
-        traffic(List.of(a, b), "secret", 30);
-        await("delivered", () -> a.delivered.size() == 60 && b.delivered.size() == 60);
-
-        // c still holds a certificate the cluster trusts: it asks for the new view's key and its traffic.
-        c.transport.askForViewKey(GROUP, next, a.address);
-        c.transport.askForViewKey(GROUP, next, b.address);
-        c.transport.send(a.address, new Nak(GROUP, next, 0, 1, 30));
-        c.transport.send(a.address, new Nak(GROUP, next, Nak.SEQUENCER, 1, 30));
-        await("refused", () -> a.transport.securityStats().keyRequestsRefused()
-                + b.transport.securityStats().keyRequestsRefused() >= 1);
-        Thread.sleep(500);
-        assertThat(c.transport.holdsViewKey(GROUP, next)).isFalse();
-        assertThat(c.received.messages).noneMatch(r -> r.message() instanceof GroupMessage g
-                && (g instanceof Data d && d.viewId() == next || g instanceof OrderToken t && t.viewId() == next));
-
-        // What a sent b, as it went into a's TLS connection, read with every view key c ever had,
-        // even handed the a-to-b session key too (as if it had been on that session's path).
-        byte[] sessionKey = b.transport.receivingSessionKeyForTest(a.address);
-        int sharedRead = 0;
-        int nextSeen = 0;
-        for (TapTransport.Captured x : a.tap.captured) {
-            if (!x.to().equals(b.address) || !SecureTransport.isGroup(x.type())) {
-                continue;
-            }
-            ProtocolMessage byB = b.transport.tryReadCaptured(x.envelope(), sessionKey);
-            assertThat(byB).as("b reads what a sent it").isNotNull();
-            long viewOf = byB instanceof Data d ? d.viewId() : ((OrderToken) byB).viewId();
-            ProtocolMessage byC = c.transport.tryReadCaptured(x.envelope(), sessionKey);
-            if (viewOf == shared) {
-                assertThat(byC).as("c could read its own view").isNotNull();
-                sharedRead++;
-            } else if (viewOf == next) {
-                assertThat(byC).as("c cannot read the view after it left").isNull();
-                nextSeen++;
-            }
-        }
-        assertThat(sharedRead).isPositive();
-        assertThat(nextSeen).isPositive();
-        cluster.assertHistoryPasses(GROUP, List.of(a, b));
+        // c still holds a certificate the cluster trusts: only the view keys keep it out.
+        cluster.assertAFormerMemberCannotReadTheNextView(GROUP, members);
     }
 
-    /** What the transport's TLS and plain layers log (System.Logger goes to java.util.logging here). */
-    static final class Logs extends Handler implements AutoCloseable {
-        private final List<Logger> loggers = List.of(Logger.getLogger("io.vsync.transport.TransportTls"),
-                Logger.getLogger("io.vsync.transport.PlainFilter"), Logger.getLogger("io.vsync.transport.IoLoop"));
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        Logs() {
-            loggers.forEach(l -> l.addHandler(this));
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            String text = record.getMessage();
-            Object[] params = record.getParameters();
-            if (params != null && params.length > 0) {
-                text = java.text.MessageFormat.format(text, params);
-            }
-            lines.add(record.getLevel() + " " + text);
-        }
-
-        boolean any(String... fragments) {
-            return lines.stream().anyMatch(l -> {
-                for (String f : fragments) {
-                    if (!l.contains(f)) {
-                        return false;
-                    }
-                }
-                return true;
-            });
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            loggers.forEach(l -> l.removeHandler(this));
-        }
+    /** What the transport's TLS and plain layers log. */
+    private static LogCapture transportLogs() {
+        return new LogCapture("io.vsync.transport.TransportTls", "io.vsync.transport.PlainFilter",
+                "io.vsync.transport.IoLoop");
     }
 }
