@@ -76,6 +76,8 @@ final class GroupHandle implements Group {
     private final FlowControl flowControl;
     private final ExecutorService delivery;
     private volatile StateTransfer stateTransfer;
+    /** Whether this group has a safeSend log (fixed when the engine is built). */
+    private final boolean safeLogged;
     /** Guarded by this: the safeSend log was read and replayed (once per engine). */
     private boolean logRecovered;
     /** Protocol thread: position of the last safeSend delivered (view, count in that view). */
@@ -123,6 +125,7 @@ final class GroupHandle implements Group {
     GroupHandle(String name, EngineCore engine, long sendWindow) {
         this.name = name;
         this.engine = engine;
+        this.safeLogged = engine.safeLog(name) != null;
         this.flowControl = new FlowControl(sendWindow);
         this.delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "vsync-deliver-" + name);
@@ -549,7 +552,7 @@ final class GroupHandle implements Group {
         try {
             deliver(sender, msgNo, viewId, kind, payload);
         } finally {
-            if (kind == DeliveryKind.SAFE) {
+            if (kind == DeliveryKind.SAFE && safeLogged) {
                 // Where the safe history stands once the handlers have seen this message: the
                 // position a checkpoint taken next covers (SafeHistory counts the same way).
                 if (viewId != safeViewId) {
@@ -759,7 +762,7 @@ final class GroupHandle implements Group {
             if (!receiver.finished()) {
                 throw new IOException("the loader stopped before the end of the state");
             }
-            if (engine.safeLog(name) != null) {
+            if (safeLogged) {
                 // The log's history before this view is superseded by the state: save it, so a
                 // restart replays the group's history and not this process's older one.
                 deliveredSafeView = installed.id();
