@@ -10,6 +10,7 @@ import static io.vsync.security.Wire.RESET;
 import static io.vsync.security.Wire.SID_BYTES;
 import static io.vsync.security.Wire.VERSION;
 
+import io.vsync.transport.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;

@@ -9,6 +9,7 @@ import io.vsync.message.Data;
 import io.vsync.message.GroupMessage;
 import io.vsync.message.OrderToken;
 import io.vsync.message.ProtocolMessage;
+import io.vsync.transport.RateLimitedLog;
 import io.vsync.transport.Transport;
 import io.vsync.transport.TransportConfig;
 import io.vsync.transport.TransportListener;

@@ -1,5 +1,6 @@
 package io.vsync.security;
 
+import io.vsync.transport.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;

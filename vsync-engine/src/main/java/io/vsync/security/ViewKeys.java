@@ -3,6 +3,7 @@ package io.vsync.security;
 import io.vsync.api.MemberId;
 import io.vsync.message.Commit;
 import io.vsync.message.Decision;
+import io.vsync.transport.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

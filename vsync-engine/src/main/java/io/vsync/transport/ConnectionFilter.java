@@ -68,12 +68,12 @@ interface ConnectionFilter {
     }
 
     /** Plain sending side: nothing is ever expected back but the TLS marker of a peer that requires TLS. */
-    static ConnectionFilter plainOutbound(String address, LogLimiter log) {
+    static ConnectionFilter plainOutbound(String address, RateLimitedLog log) {
         return new PlainFilter(address, false, log);
     }
 
     /** Plain receiving side: recognises a peer that opens with a TLS handshake, and says so. */
-    static ConnectionFilter plainInbound(LogLimiter log) {
+    static ConnectionFilter plainInbound(RateLimitedLog log) {
         return new PlainFilter(null, true, log);
     }
 }

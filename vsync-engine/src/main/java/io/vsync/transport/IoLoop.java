@@ -39,7 +39,8 @@ final class IoLoop implements Runnable {
     private final Counters counters;
     /** Null: plain connections. */
     private final TransportTls tls;
-    private final LogLimiter plainLog = new LogLimiter(System.getLogger(PlainFilter.class.getName()));
+    private final RateLimitedLog plainLog =
+            new RateLimitedLog(System.getLogger(PlainFilter.class.getName()), 10, TimeUnit.SECONDS);
     private final List<Outbound> connecting = new ArrayList<>();
     private final List<Inbound> inbound = new ArrayList<>();
     private final ByteBuffer discard = ByteBuffer.allocate(256);

@@ -17,10 +17,10 @@ final class PlainFilter implements ConnectionFilter {
     private static final int TLS_MAJOR = 0x03;
 
     private final String address;
-    private final LogLimiter log;
+    private final RateLimitedLog log;
     private boolean first;
 
-    PlainFilter(String address, boolean inbound, LogLimiter log) {
+    PlainFilter(String address, boolean inbound, RateLimitedLog log) {
         this.address = address;
         this.first = inbound;
         this.log = log;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -42,7 +43,7 @@ public final class TransportTls {
     final LongAdder failed = new LongAdder();
     final LongAdder identityRefused = new LongAdder();
     final LongAdder plainRefused = new LongAdder();
-    private final LogLimiter limiter = new LogLimiter(LOG);
+    private final RateLimitedLog limiter = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
 
     /**
      * @param context   initialised with this process's key managers and the trusted certificates

@@ -1,4 +1,4 @@
-package io.vsync.security;
+package io.vsync.transport;
 
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
@@ -7,10 +7,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Logs each kind of event per peer address at most once per interval, and says how many were
- * left out since. Hostile peers can cause these events at line rate; the log must not grow
- * with them. Bounded: remembers at most {@value #MAX_KEYS} (kind, address) pairs.
+ * left out since. Hostile or refused peers can cause these events at line rate (a refused peer
+ * retries, a hostile one connects as fast as it can); the log must not grow with them.
+ * Bounded: remembers at most {@value #MAX_KEYS} (kind, address) pairs. Thread-safe. Shared by
+ * the transport (TLS and plain refusals) and the security layer.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     static final int MAX_KEYS = 1024;
 
     private final System.Logger logger;
@@ -22,7 +24,7 @@ final class RateLimitedLog {
         }
     };
 
-    RateLimitedLog(System.Logger logger, long interval, TimeUnit unit) {
+    public RateLimitedLog(System.Logger logger, long interval, TimeUnit unit) {
         this.logger = logger;
         this.intervalNanos = unit.toNanos(interval);
     }
@@ -33,7 +35,7 @@ final class RateLimitedLog {
      *
      * @return true when it was logged
      */
-    boolean log(Level level, String kind, String address, String message, Object... args) {
+    public boolean log(Level level, String kind, String address, String message, Object... args) {
         long now = System.nanoTime();
         long suppressed;
         synchronized (last) {
@@ -47,7 +49,8 @@ final class RateLimitedLog {
             last.put(key, new long[] {now, 0});
         }
         if (logger.isLoggable(level)) {
-            String text = java.text.MessageFormat.format(message.replace("'", "''"), args);
+            String text = args.length == 0 ? message
+                    : java.text.MessageFormat.format(message.replace("'", "''"), args);
             if (suppressed > 0) {
                 text += " (" + suppressed + " more like this not logged)";
             }
