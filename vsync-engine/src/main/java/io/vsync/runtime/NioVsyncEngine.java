@@ -112,7 +112,8 @@ public final class NioVsyncEngine implements VsyncEngine {
         long tick = Math.max(1, Math.min(10, heartbeat / 4));
         loop = new ProtocolLoop("vsync-protocol-" + settings.nodeName(), tick, this::onTick, this::endOfBatch);
         state = State.RUNNING;
-        loop.start();
+        loop.submit(transport::batchSendsOfCurrentThread); // first task: before the protocol thread sends anything
+        loop.start(transport);
     }
 
     private void onTick(long now) {
@@ -132,6 +133,8 @@ public final class NioVsyncEngine implements VsyncEngine {
         if (lastTicket != persistedTicket) {
             commitSafeLogs();
         }
+        // The batch's frames go to the sockets from this thread: no I/O-thread hand-off at low rates.
+        transport.endSendBatch();
         for (GroupHandle group : groups.values()) {
             group.handOver();
         }

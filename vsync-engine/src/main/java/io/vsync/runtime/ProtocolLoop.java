@@ -1,8 +1,11 @@
 package io.vsync.runtime;
 
+import io.vsync.transport.HostedWork;
+import io.vsync.transport.Transport;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
 /**
@@ -10,6 +13,11 @@ import java.util.function.LongConsumer;
  * needs no locks. Network threads and application threads hand it events as tasks; it runs
  * them in arrival order, ticks the core's clock, and flushes the core after each batch so
  * that acknowledgements and order tokens go out once per batch instead of once per message.
+ *
+ * <p>Where the transport has an I/O thread to share ({@link Transport#host}), that thread is
+ * the protocol thread: a frame is read, handled and answered without waking another thread,
+ * which on a busy machine is where most of a hop's latency goes. Otherwise (an in-memory
+ * network in tests) the loop runs on a thread of its own.
  */
 final class ProtocolLoop {
 
@@ -17,20 +25,27 @@ final class ProtocolLoop {
     private static final int MAX_BATCH = 4096;
 
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final String name;
     private final long tickMs;
     private final LongConsumer onTick;
     private final Runnable onBatchEnd;
-    private final Thread thread;
+    /** Held while a batch runs, so that {@link #stop()} can wait for the last one to end. */
+    private final ReentrantLock batchLock = new ReentrantLock();
+    private volatile Thread thread;
+    /** True when the loop runs on a thread of its own rather than the transport's. */
+    private volatile boolean ownThread;
+    /** Wakes the thread running the loop after a task was queued. */
+    private volatile Runnable wake = () -> { };
     private volatile boolean running = true;
     private volatile boolean sleeping;
     private volatile long failures;
+    private long nextTick = nowMs();
 
     ProtocolLoop(String name, long tickMs, LongConsumer onTick, Runnable onBatchEnd) {
+        this.name = name;
         this.tickMs = tickMs;
         this.onTick = onTick;
         this.onBatchEnd = onBatchEnd;
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
     }
 
     /** Milliseconds of a monotonic clock: the protocol core's notion of time. */
@@ -38,8 +53,37 @@ final class ProtocolLoop {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
     }
 
-    void start() {
-        thread.start();
+    /** Runs the loop on the transport's I/O thread if it offers one, else on a thread of its own. */
+    void start(Transport transport) {
+        Runnable hostWake = transport.host(new HostedWork() {
+            @Override
+            public long runPass() {
+                if (thread == null) {
+                    thread = Thread.currentThread();
+                }
+                runBatch();
+                return Math.max(0, nextTick - nowMs());
+            }
+
+            @Override
+            public boolean hasQueued() {
+                return !inbox.isEmpty();
+            }
+        });
+        if (hostWake != null) {
+            wake = hostWake;
+            return;
+        }
+        Thread own = new Thread(this::runOwnThread, name);
+        own.setDaemon(true);
+        thread = own;
+        ownThread = true;
+        wake = () -> {
+            if (sleeping) {
+                LockSupport.unpark(own);
+            }
+        };
+        own.start();
     }
 
     boolean isProtocolThread() {
@@ -48,17 +92,30 @@ final class ProtocolLoop {
 
     void submit(Runnable task) {
         inbox.add(task);
-        if (sleeping) {
-            LockSupport.unpark(thread);
+        if (!isProtocolThread()) { // the protocol thread runs its own submissions in this batch or the next
+            wake.run();
         }
     }
 
+    /** No batch runs after this returns (unless called from the protocol thread itself, mid-batch). */
     void stop() {
         running = false;
-        LockSupport.unpark(thread);
-        if (!isProtocolThread()) {
+        wake.run();
+        Thread t = thread;
+        if (t == null || isProtocolThread()) {
+            return;
+        }
+        if (ownThread) { // it ends
             try {
-                thread.join(2_000);
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else { // hosted: wait for a batch in progress to end
+            try {
+                if (batchLock.tryLock(2, TimeUnit.SECONDS)) {
+                    batchLock.unlock();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -70,9 +127,26 @@ final class ProtocolLoop {
         return failures;
     }
 
-    private void run() {
-        long nextTick = nowMs();
+    private void runOwnThread() {
         while (running) {
+            int handled = runBatch();
+            if (handled == 0) {
+                sleeping = true;
+                if (inbox.isEmpty() && running) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, nextTick - nowMs())));
+                }
+                sleeping = false;
+            }
+        }
+    }
+
+    /** One batch: queued events first, then the clock, then the end-of-batch flush. */
+    private int runBatch() {
+        batchLock.lock();
+        try {
+            if (!running) {
+                return 0;
+            }
             // Events first, then the clock: after a stall (GC, SIGSTOP, an overloaded box) the
             // answers that arrived meanwhile must count before any timeout is judged.
             int handled = 0;
@@ -87,13 +161,9 @@ final class ProtocolLoop {
                 nextTick = now + tickMs;
             }
             safely(onBatchEnd);
-            if (handled == 0) {
-                sleeping = true;
-                if (inbox.isEmpty() && running) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, nextTick - nowMs())));
-                }
-                sleeping = false;
-            }
+            return handled;
+        } finally {
+            batchLock.unlock();
         }
     }
 

@@ -168,6 +168,25 @@ public final class SecureTransport implements Transport {
         return inner.localAddress();
     }
 
+    /**
+     * Sealing and opening happen on the caller's and the inner I/O thread, so the inner
+     * transport can host the protocol core and batch its sends as if there were no layer between.
+     */
+    @Override
+    public Runnable host(io.vsync.transport.HostedWork work) {
+        return inner.host(work);
+    }
+
+    @Override
+    public void batchSendsOfCurrentThread() {
+        inner.batchSendsOfCurrentThread();
+    }
+
+    @Override
+    public void endSendBatch() {
+        inner.endSendBatch();
+    }
+
     @Override
     public void send(String toAddress, ProtocolMessage message) {
         send(List.of(toAddress), message);

@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The transport's single I/O thread: accepts, connects, reads, decodes, writes, and calls the
- * listener. Nothing here is touched by another thread except through {@link OutboundTable}
- * and {@link #stop()}.
+ * listener; after each pass it runs the hosted work (the engine's protocol core), if any, and
+ * writes what that work sent. Nothing here is touched by another thread except through
+ * {@link OutboundTable}, {@link #host} and {@link #stop()}.
  */
 final class IoLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(IoLoop.class.getName());
@@ -46,9 +47,15 @@ final class IoLoop implements Runnable {
     private final ByteBuffer discard = ByteBuffer.allocate(256);
     private volatile boolean running = true;
     private long lastHousekeepingNanos = System.nanoTime();
+    private volatile HostedWork hosted;
+    /** Runs at the end of every pass: writes the frames this thread sent during it. */
+    private final Runnable endOfPass;
+    private long hostedDueNanos;
 
     IoLoop(Selector selector, ServerSocketChannel server, OutboundTable outbound, FrameCodec codec,
-           TransportConfig config, TransportListener listener, Counters counters, TransportTls tls) {
+           TransportConfig config, TransportListener listener, Counters counters, TransportTls tls,
+           Runnable endOfPass) {
+        this.endOfPass = endOfPass;
         this.selector = selector;
         this.server = server;
         this.outbound = outbound;
@@ -57,6 +64,12 @@ final class IoLoop implements Runnable {
         this.listener = listener;
         this.counters = counters;
         this.tls = tls;
+    }
+
+    /** Runs {@code work} after every pass from now on; the next pass runs it at once. */
+    void host(HostedWork work) {
+        hosted = work;
+        outbound.wakeIfSelecting();
     }
 
     /** Asks the loop to end; it closes every channel on its way out. */
@@ -73,6 +86,8 @@ final class IoLoop implements Runnable {
                 select();
                 handleSelectedKeys();
                 handleReady();
+                runHosted();
+                endOfPass.run();
                 expireConnects();
                 housekeeping();
             }
@@ -83,8 +98,25 @@ final class IoLoop implements Runnable {
         }
     }
 
+    private void runHosted() {
+        HostedWork work = hosted;
+        if (work == null) {
+            return;
+        }
+        long delayMillis;
+        try {
+            delayMillis = work.runPass();
+        } catch (RuntimeException | Error e) { // the work guards itself; this keeps the sockets alive regardless
+            LOG.log(Level.ERROR, "hosted work failed", e);
+            delayMillis = 1;
+        }
+        hostedDueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMillis));
+    }
+
     private void select() throws IOException {
-        if (!outbound.prepareToBlock()) {
+        HostedWork work = hosted;
+        boolean idle = outbound.prepareToBlock(); // first: a sender queueing after this wakes us
+        if (!idle || (work != null && (work.hasQueued() || hostedDueNanos - System.nanoTime() <= 0))) {
             outbound.doneSelecting();
             selector.selectNow();
             return;
@@ -99,6 +131,9 @@ final class IoLoop implements Runnable {
     private long selectTimeoutMillis() {
         long timeout = IDLE_SELECT_MILLIS;
         long now = System.nanoTime();
+        if (hosted != null) {
+            timeout = Math.min(timeout, TimeUnit.NANOSECONDS.toMillis(hostedDueNanos - now + 999_999));
+        }
         for (Outbound c : connecting) {
             timeout = Math.min(timeout, TimeUnit.NANOSECONDS.toMillis(c.connectDeadlineNanos - now) + 1);
         }
@@ -273,6 +308,15 @@ final class IoLoop implements Runnable {
     }
 
     private void handleOutbound(SelectionKey key, Outbound c) {
+        c.socketLock.lock(); // the batching sender may be writing this connection
+        try {
+            handleOutboundLocked(key, c);
+        } finally {
+            c.socketLock.unlock();
+        }
+    }
+
+    private void handleOutboundLocked(SelectionKey key, Outbound c) {
         if (key.isConnectable()) {
             try {
                 if (c.channel.finishConnect()) {
@@ -306,13 +350,19 @@ final class IoLoop implements Runnable {
     }
 
     private void connected(Outbound c) {
-        c.connected = true;
-        counters.openConnections.incrementAndGet();
-        c.key.interestOps(SelectionKey.OP_READ);
-        flush(c);
+        c.socketLock.lock();
+        try {
+            c.connected = true;
+            counters.openConnections.incrementAndGet();
+            c.key.interestOps(SelectionKey.OP_READ);
+            flush(c);
+        } finally {
+            c.socketLock.unlock();
+        }
     }
 
     private void flush(Outbound c) {
+        c.socketLock.lock();
         try {
             boolean done = c.flush(counters);
             c.key.interestOps(done ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
@@ -320,6 +370,8 @@ final class IoLoop implements Runnable {
             connectionLost(c);
         } catch (ConnectionFilter.Refused e) {
             refused(c, e.getMessage());
+        } finally {
+            c.socketLock.unlock();
         }
     }
 

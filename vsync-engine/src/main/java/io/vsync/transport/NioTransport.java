@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +26,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * speaking.
  *
  * <p>{@code send} encodes on the calling thread and queues the frame (a Data payload by
- * reference, not copied); the I/O thread coalesces queued frames into large writes. Frames for a peer are dropped (and counted) when its queue
+ * reference, not copied); the I/O thread coalesces queued frames into large writes. The
+ * engine's protocol thread is a batching sender ({@link #batchSendsOfCurrentThread()}): it
+ * writes its own batch's frames at the end of the batch, one write per peer, and the I/O
+ * thread is woken only for what it could not write (a busy, unopened or full connection) —
+ * at low rates that removes one thread hand-off from every hop. Frames for a peer are dropped (and counted) when its queue
  * is over {@link TransportConfig#maxQueuedBytesPerPeer()}, during the reconnect backoff after a
  * failed connect, and when its connection fails or breaks; the protocol above resends.
  */
@@ -41,6 +47,9 @@ public final class NioTransport implements Transport {
     private volatile OutboundTable outbound;
     private IoLoop loop;
     private Thread ioThread;
+    private volatile Thread batchingThread;
+    /** Batching thread only: the connections it queued frames on in its current batch. */
+    private final List<Outbound> heldInBatch = new ArrayList<>();
 
     public NioTransport(TransportConfig config, TransportListener listener) {
         this(config, listener, null);
@@ -82,7 +91,7 @@ public final class NioTransport implements Transport {
         localAddress = HostPort.format(config.hostToAdvertise(), port);
         EncodedFrame hello = codec.encodeFrame(new Hello(localAddress));
         outbound = new OutboundTable(selector, hello, config);
-        loop = new IoLoop(selector, server, outbound, codec, config, listener, counters, tls);
+        loop = new IoLoop(selector, server, outbound, codec, config, listener, counters, tls, this::endSendBatch);
         ioThread = new Thread(loop, "vsync-io-" + port);
         ioThread.setDaemon(true);
         if (!state.compareAndSet(State.NEW, State.RUNNING)) { // closed while we were binding
@@ -154,12 +163,48 @@ public final class NioTransport implements Transport {
         return codec.encodeFrame(message);
     }
 
+    /** The protocol core on the I/O thread: a frame is read, handled and answered by one thread. */
+    @Override
+    public Runnable host(HostedWork work) {
+        IoLoop running = loop;
+        if (running == null || state.get() != State.RUNNING) {
+            throw new IllegalStateException("transport not running");
+        }
+        running.host(work);
+        OutboundTable table = outbound;
+        return table::wakeIfSelecting;
+    }
+
+    @Override
+    public void batchSendsOfCurrentThread() {
+        batchingThread = Thread.currentThread();
+    }
+
+    @Override
+    public void endSendBatch() {
+        if (heldInBatch.isEmpty() || Thread.currentThread() != batchingThread) {
+            return;
+        }
+        for (Outbound connection : heldInBatch) {
+            connection.heldInBatch = false;
+            if (!connection.writeFromSender(counters)) {
+                outbound.schedule(connection);
+            }
+        }
+        heldInBatch.clear();
+    }
+
     private void enqueue(String toAddress, EncodedFrame frame) {
         Outbound connection = outbound.forSend(toAddress);
         if (connection == null || !connection.offer(frame)) {
             counters.dropped.increment(); // backing off after a failed connect, or queue full
             return;
         }
-        outbound.schedule(connection);
+        if (Thread.currentThread() != batchingThread) {
+            outbound.schedule(connection);
+        } else if (!connection.heldInBatch) {
+            connection.heldInBatch = true;
+            heldInBatch.add(connection);
+        }
     }
 }

@@ -9,14 +9,18 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * This engine's sending connection to one peer, and the frames waiting for it.
  *
- * <p>Senders ({@link #offer}, {@link #schedule}) run on any thread; everything else on the
- * I/O thread only. The queue holds shared, immutable encoded frames: the same frame may sit in
- * several peers' queues. A Data frame's payload is copied once, from the frame straight into
- * this connection's write buffer.
+ * <p>Senders ({@link #offer}, {@link #schedule}) run on any thread. The socket side (connect,
+ * write, close, the filter) belongs to the I/O thread, which holds {@link #socketLock} while it
+ * touches it, with one exception: the batching sender may write queued frames itself
+ * ({@link #writeFromSender}) when it can take the lock without waiting, which spares the
+ * I/O thread's wake-up on the way to the socket. The queue holds shared, immutable encoded
+ * frames: the same frame may sit in several peers' queues. A Data frame's payload is copied
+ * once, from the frame straight into this connection's write buffer.
  */
 final class Outbound {
     final String address;
@@ -28,8 +32,12 @@ final class Outbound {
     /** True while this connection sits in the I/O thread's ready queue. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean closed;
+    /** Guards the socket side below against the batching sender's direct writes. */
+    final ReentrantLock socketLock = new ReentrantLock();
+    /** Batching sender only: this connection has frames queued in the current batch. */
+    boolean heldInBatch;
 
-    // I/O thread only.
+    // I/O thread only, or under socketLock.
     SocketChannel channel;
     /** Plain or TLS; set with the channel. */
     ConnectionFilter filter;
@@ -72,6 +80,30 @@ final class Outbound {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * The batching sender's write: flushes the queue from the calling thread if the connection
+     * is open and nobody else is writing it.
+     *
+     * @return true when everything queued is on the socket; false when the I/O thread must take
+     *         over (connection busy, not open yet, closed, socket full, or the write failed:
+     *         the I/O thread then meets the failure itself and reports it from its own thread)
+     */
+    boolean writeFromSender(Counters counters) {
+        if (!socketLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (closed || !connected || filter == null) {
+                return false;
+            }
+            return flush(counters) && !filter.hasPendingOutput();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } finally {
+            socketLock.unlock();
+        }
     }
 
     /**
@@ -120,6 +152,15 @@ final class Outbound {
 
     /** Closes the channel and discards the queue. @return the protocol frames that were never written */
     int close() {
+        socketLock.lock();
+        try {
+            return closeLocked();
+        } finally {
+            socketLock.unlock();
+        }
+    }
+
+    private int closeLocked() {
         closed = true;
         if (key != null) {
             key.cancel();

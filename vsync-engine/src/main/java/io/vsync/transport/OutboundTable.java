@@ -56,9 +56,14 @@ final class OutboundTable {
     void schedule(Outbound connection) {
         if (connection.schedule()) {
             ready.add(connection);
-            if (selecting.compareAndSet(true, false)) {
-                selector.wakeup();
-            }
+            wakeIfSelecting();
+        }
+    }
+
+    /** Wakes the I/O thread if it is (about to be) blocked in select: work was queued for it. */
+    void wakeIfSelecting() {
+        if (selecting.compareAndSet(true, false)) {
+            selector.wakeup();
         }
     }
 

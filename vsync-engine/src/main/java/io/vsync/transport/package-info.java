@@ -19,6 +19,14 @@
  * buffer by the connection's own decoder, which shares the group name and member id instances
  * of repeated frames; a payload is copied once, into its own array.
  *
+ * <p>The engine shares the I/O thread ({@link io.vsync.transport.Transport#host}): after each
+ * pass over the sockets the thread runs the protocol core's batch, so a frame is read, handled
+ * and answered without a hand-off. That thread is also the <em>batching sender</em>
+ * ({@link io.vsync.transport.Transport#batchSendsOfCurrentThread}): its frames are queued
+ * without a wake-up and written at the end of the batch, one write per peer, under the
+ * connection's socket lock; a connection that is not open yet, or whose socket is full, is left
+ * to the I/O loop as before.
+ *
  * <h2>TLS</h2>
  * Optional ({@link io.vsync.transport.TransportTls}, built from key stores by
  * {@code io.vsync.security.TlsConfig}): the I/O loop reads and writes every connection's bytes
