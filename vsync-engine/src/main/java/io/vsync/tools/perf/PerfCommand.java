@@ -505,13 +505,17 @@ public final class PerfCommand {
     }
 
     /** The members' process CPU so far (all threads, GC included), summed, ns. */
-    static long clusterCpuNs(List<MemberProcess> cl) throws InterruptedException {
-        for (MemberProcess c : cl) {
-            c.cmd("CPU");
-        }
+    /**
+     * The members' CPU time so far, read from outside ({@code /proc}, through
+     * {@link ProcessHandle.Info#totalCpuDuration()}, 10 ms resolution): asking the members would
+     * make all three do work (a command, the management beans) at the very moment the
+     * measured window starts, which showed up as a burst of slow samples there; the JGroups
+     * harness does nothing at that moment either.
+     */
+    static long clusterCpuNs(List<MemberProcess> cl) {
         long sum = 0;
         for (MemberProcess c : cl) {
-            sum += Long.parseLong(kv(c.await("@CPU", 10_000)).get("cpu_ns"));
+            sum += c.process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
         }
         return sum;
     }
