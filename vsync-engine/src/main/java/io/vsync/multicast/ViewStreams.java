@@ -229,13 +229,65 @@ public final class ViewStreams {
             }
         }
         if (contiguous[senderRank] != before) {
-            ackDirty = journal == null || refreshDurable(senderRank) || ackDirty;
+            if (journal != null) {
+                ackDirty = refreshDurable(senderRank) || ackDirty;
+            } else if (!waitsForItsToken(senderRank, before, contiguous[senderRank])) {
+                ackDirty = true;
+            }
             if (isSequencer() && !wedged) {
                 assignNewlyContiguous(senderRank);
             }
             deliverReady();
         }
         return true;
+    }
+
+    /**
+     * True when acknowledging stream {@code rank}'s messages {@code (from, to]} now would tell
+     * nobody anything they can use: each is a whole total-order message whose place the
+     * sequencer has not announced here yet. Nobody delivers it before this member holds its
+     * token, and the acknowledgement of the token carries it (an ack reports every stream up to
+     * where it is held); acknowledging it alone would cost every member one more frame per
+     * message. Anything else is acknowledged at once: FIFO and causal messages, fragments (the
+     * sender's window must not wait on a token that only comes after the last fragment), a
+     * message whose token is already here, everything on the sequencer, after a wedge, and
+     * whenever the lookup would be long (under load acks are batched anyway).
+     */
+    private boolean waitsForItsToken(int rank, long from, long to) {
+        if (isSequencer() || wedged || to - from > 8 || tokenMaxSeen - tokensAbsorbed > 8
+                || slots.size() - nextSlot > 64) {
+            return false;
+        }
+        SeqBuffer<Data> stream = streams.get(rank);
+        for (long seq = from + 1; seq <= to; seq++) {
+            Data data = stream.get(seq);
+            if (data == null || !data.last() || !isTotalOrder(data.kind()) || announced(rank, seq)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a token held here (delivered from or not) gives message {@code (rank, seq)} its place. */
+    private boolean announced(int rank, long seq) {
+        for (int i = nextSlot; i < slots.size(); i++) {
+            MessageRef ref = slots.get(i);
+            if (ref.senderRank() == rank && ref.seq() == seq) {
+                return true;
+            }
+        }
+        for (long t = tokensAbsorbed + 1; t <= tokenMaxSeen; t++) {
+            OrderToken token = tokens.get(t);
+            if (token == null) {
+                continue;
+            }
+            for (MessageRef ref : token.refs()) {
+                if (ref.senderRank() == rank && ref.seq() == seq) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** @return false when the token does not fit this view */

@@ -84,6 +84,52 @@ class ViewStreamsTest {
     }
 
     @Test
+    void anOrderedMessageIsAcknowledgedWithItsTokenNotAloneBeforeIt() {
+        ViewStreams b = new ViewStreams("g", 1, ABC, 1, 1024, new Recorder());
+        b.takeAck(true);
+        b.onData(2, data(C, 1, DeliveryKind.ORDERED));
+        assertThat(b.takeAck(false)).as("nobody can use it before the token").isNull();
+        b.onToken(new OrderToken("g", 1, 1, List.of(new MessageRef(2, 1))));
+        Ack ack = b.takeAck(false);
+        assertThat(ack.received()).containsExactly(0, 0, 1);
+        assertThat(ack.tokensReceived()).isEqualTo(1);
+    }
+
+    @Test
+    void anOrderedMessageWhoseTokenCameFirstIsAcknowledgedAtOnce() {
+        ViewStreams b = new ViewStreams("g", 1, ABC, 1, 1024, new Recorder());
+        b.onToken(new OrderToken("g", 1, 1, List.of(new MessageRef(2, 1))));
+        b.takeAck(false);
+        b.onData(2, data(C, 1, DeliveryKind.ORDERED));
+        assertThat(b.takeAck(false).received()).containsExactly(0, 0, 1);
+    }
+
+    @Test
+    void anOrderedMessageNamedByATokenStillWaitingForAnEarlierOneIsAcknowledgedAtOnce() {
+        ViewStreams b = new ViewStreams("g", 1, ABC, 1, 1024, new Recorder());
+        b.onToken(new OrderToken("g", 1, 2, List.of(new MessageRef(2, 1)))); // token 1 not here yet
+        b.takeAck(true);
+        b.onData(2, data(C, 1, DeliveryKind.ORDERED));
+        assertThat(b.takeAck(false)).isNotNull();
+    }
+
+    @Test
+    void fifoMessagesFragmentsAndTheSequencersMessagesAreAcknowledgedAtOnce() {
+        ViewStreams b = new ViewStreams("g", 1, ABC, 1, 1024, new Recorder());
+        b.takeAck(true);
+        b.onData(2, data(C, 1, DeliveryKind.FIFO));
+        assertThat(b.takeAck(false).received()).containsExactly(0, 0, 1);
+        b.onData(2, new Data("g", 1, C, 2, 2, DeliveryKind.ORDERED.code(), false, new byte[] {1}));
+        assertThat(b.takeAck(false).received()).as("a fragment: the sender's window must not wait")
+                .containsExactly(0, 0, 2);
+
+        ViewStreams a = new ViewStreams("g", 1, ABC, 0, 1024, new Recorder());
+        a.takeAck(true);
+        a.onData(2, data(C, 1, DeliveryKind.ORDERED));
+        assertThat(a.takeAck(false).received()).as("the sequencer").containsExactly(0, 0, 1);
+    }
+
+    @Test
     void theSequencerAssignsSlotsInTheOrderItHoldsMessages() {
         Recorder sink = new Recorder();
         ViewStreams a = new ViewStreams("g", 1, ABC, 0, 1024, sink);
