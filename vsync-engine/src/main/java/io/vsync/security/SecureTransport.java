@@ -53,6 +53,8 @@ import javax.crypto.AEADBadTagException;
  * bound to both the session and their view's key ({@link SessionCipher}), which the view's
  * leader (members[0] of the Commit's decision) generates and sends to each member wrapped under
  * an X25519-derived pairwise key ({@link ViewKeys}): one AES-GCM operation per frame and peer.
+ * A multicast to several peers that hold the view key is sealed once instead, under the
+ * sender's key of the view ({@link SenderKeys}), and the same envelope goes to each of them.
  * Everything rides inside ordinary {@link Data} frames of a reserved group name, so any inner
  * transport carries it unchanged.
  *

@@ -1,5 +1,6 @@
 package io.vsync.security;
 
+import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -46,14 +47,33 @@ final class SenderKeys {
             this.key = key;
         }
 
-        /** Encrypts {@code body[off..off+len)} into {@code frame} at {@code aadEnd}, tag appended, {@code frame[0..aadEnd)} authenticated. */
-        void seal(long n, byte[] frame, int aadEnd, byte[] body, int off, int len) {
-            SessionCipher.seal(gcm, key, n, frame, aadEnd, body, off, len, aadEnd);
+        /**
+         * Encrypts {@code body[off..off+len)} into {@code frame} at {@code at}, tag appended. The
+         * header before {@code at} is not passed as AAD because nothing in it can change without
+         * failing the tag anyway: the group and view are in K_sv's derivation, the counter is the
+         * nonce, and magic, version and type are constants checked before (only GROUP_SHARED
+         * frames meet a K_sv, whose label no other key uses). That spares the JDK's per-operation
+         * AAD buffer and a GHASH pass.
+         */
+        void seal(long n, byte[] frame, int at, byte[] body, int off, int len) {
+            try {
+                gcm.init(Cipher.ENCRYPT_MODE, key, SessionCipher.nonce(n));
+                gcm.doFinal(body, off, len, frame, at);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM failed", e);
+            }
         }
 
-        /** Opens {@code frame[aadEnd..aadEnd+lengthWithTag)} into {@code out} at {@code aadEnd}; the plaintext length. */
-        int open(long n, byte[] frame, int aadEnd, int lengthWithTag, byte[] out) throws AEADBadTagException {
-            return SessionCipher.open(gcm, key, n, frame, aadEnd, aadEnd, lengthWithTag, out);
+        /** Opens {@code frame[at..at+lengthWithTag)} into {@code out} at {@code at}; the plaintext length. */
+        int open(long n, byte[] frame, int at, int lengthWithTag, byte[] out) throws AEADBadTagException {
+            try {
+                gcm.init(Cipher.DECRYPT_MODE, key, SessionCipher.nonce(n));
+                return gcm.doFinal(frame, at, lengthWithTag, out, at);
+            } catch (AEADBadTagException e) {
+                throw e;
+            } catch (GeneralSecurityException e) {
+                throw new AEADBadTagException("cannot open: " + e.getClass().getSimpleName());
+            }
         }
     }
 

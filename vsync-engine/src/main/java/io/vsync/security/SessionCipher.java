@@ -176,7 +176,7 @@ final class SessionCipher {
         return true;
     }
 
-    static void seal(Cipher c, SecretKeySpec key, long seq, byte[] frame, int aadEnd, byte[] in, int inOff,
+    private static void seal(Cipher c, SecretKeySpec key, long seq, byte[] frame, int aadEnd, byte[] in, int inOff,
                              int length, int outOff) {
         try {
             c.init(Cipher.ENCRYPT_MODE, key, nonce(seq));
@@ -187,7 +187,7 @@ final class SessionCipher {
         }
     }
 
-    static int open(Cipher c, SecretKeySpec key, long seq, byte[] frame, int aadEnd, int from,
+    private static int open(Cipher c, SecretKeySpec key, long seq, byte[] frame, int aadEnd, int from,
                             int lengthWithTag, byte[] out) throws AEADBadTagException {
         try {
             c.init(Cipher.DECRYPT_MODE, key, nonce(seq));
