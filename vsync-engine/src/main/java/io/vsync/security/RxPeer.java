@@ -17,10 +17,9 @@ final class RxPeer {
     long lastResetSent = Long.MIN_VALUE / 2;
     /** The peer's K_sv per view and the highest counter taken under each; null until its first GROUP_SHARED. */
     SenderKeys senderKeys;
-    /** Decodes the peer's opened bodies, sharing its repeated group names and member ids. */
-    final FrameDecoder decoder;
-
-    RxPeer(FrameDecoder decoder) {
-        this.decoder = decoder;
-    }
+    /**
+     * Decodes the peer's opened bodies, sharing its repeated group names and member ids; made
+     * at its first authentic body, so unauthenticated addresses cost no cache.
+     */
+    FrameDecoder decoder;
 }

@@ -510,8 +510,15 @@ public final class SecureTransport implements Transport {
         }
     }
 
+    private FrameDecoder decoder(RxPeer peer) {
+        if (peer.decoder == null) {
+            peer.decoder = codec.newDecoder();
+        }
+        return peer.decoder;
+    }
+
     RxPeer rxPeer(String from) {
-        return rx.computeIfAbsent(from, a -> new RxPeer(codec.newDecoder()));
+        return rx.computeIfAbsent(from, a -> new RxPeer());
     }
 
     private void onSealed(String from, int type, byte[] p, Bin.Reader r, long now) throws Bin.BadEnvelope {
@@ -720,7 +727,7 @@ public final class SecureTransport implements Transport {
                                          int length) {
         ProtocolMessage m;
         try {
-            m = peer.decoder.decodeBody(ByteBuffer.wrap(b, off, length));
+            m = decoder(peer).decodeBody(ByteBuffer.wrap(b, off, length));
         } catch (MalformedFrameException e) {
             stats.malformed.increment();
             return null;
@@ -748,7 +755,7 @@ public final class SecureTransport implements Transport {
             case K_MESSAGE -> {
                 ProtocolMessage m;
                 try {
-                    m = peer.decoder.decodeBody(ByteBuffer.wrap(b, off + 1, end - off - 1));
+                    m = decoder(peer).decodeBody(ByteBuffer.wrap(b, off + 1, end - off - 1));
                 } catch (MalformedFrameException e) {
                     stats.malformed.increment();
                     log.log(Level.WARNING, "bad-body", from, "dropped an authenticated but undecodable frame from "
