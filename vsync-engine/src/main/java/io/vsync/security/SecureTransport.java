@@ -2,7 +2,9 @@ package io.vsync.security;
 
 import io.vsync.api.MemberId;
 import io.vsync.api.SecurityStatus;
+import io.vsync.codec.EncodedFrame;
 import io.vsync.codec.FrameCodec;
+import io.vsync.codec.FrameDecoder;
 import io.vsync.codec.MalformedFrameException;
 import io.vsync.message.Commit;
 import io.vsync.message.Data;
@@ -51,6 +53,8 @@ import javax.crypto.AEADBadTagException;
  * bound to both the session and their view's key ({@link SessionCipher}), which the view's
  * leader (members[0] of the Commit's decision) generates and sends to each member wrapped under
  * an X25519-derived pairwise key ({@link ViewKeys}): one AES-GCM operation per frame and peer.
+ * A multicast to several peers that hold the view key is sealed once instead, under the
+ * sender's key of the view ({@link SenderKeys}), and the same envelope goes to each of them.
  * Everything rides inside ordinary {@link Data} frames of a reserved group name, so any inner
  * transport carries it unchanged.
  *
@@ -76,10 +80,11 @@ public final class SecureTransport implements Transport {
     static final int LINK = Wire.LINK;
     static final int GROUP = Wire.GROUP;
     static final int GROUP_DIRECT = Wire.GROUP_DIRECT;
+    static final int GROUP_SHARED = Wire.GROUP_SHARED;
 
-    /** Whether an envelope type carries group traffic (either form). */
+    /** Whether an envelope type carries group traffic (any form). */
     static boolean isGroup(int type) {
-        return type == GROUP || type == GROUP_DIRECT;
+        return type == GROUP || type == GROUP_DIRECT || type == GROUP_SHARED;
     }
 
     private static final int K_MESSAGE = Wire.K_MESSAGE;
@@ -108,6 +113,10 @@ public final class SecureTransport implements Transport {
     private final ViewKeys views;
     private final Handshake handshake;
     private final Map<String, TxSession> tx = new ConcurrentHashMap<>();
+    /** This process's K_sv per view and counters; its lock orders the shared sends (before any session's lock). */
+    private SenderKeys ownSenderKeys;
+    /** Per sending thread, where a message is encoded before it is sealed. */
+    private final ThreadLocal<byte[]> sendBuffers = ThreadLocal.withInitial(() -> new byte[2048]);
     /** Receiving state; every field below and every RxPeer is guarded by {@code rxLock}. */
     private final Object rxLock = new Object();
     private final Map<String, RxPeer> rx = new HashMap<>();
@@ -153,6 +162,7 @@ public final class SecureTransport implements Transport {
     @Override
     public void start() throws IOException {
         inner.start();
+        ownSenderKeys = new SenderKeys(groupKeys, inner.localAddress(), ownPublic);
         localAddress = inner.localAddress();
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vsync-security-" + localAddress);
@@ -201,20 +211,13 @@ public final class SecureTransport implements Transport {
             stats.droppedWaiting.add(toAddresses.size());
             return;
         }
-        // Encoded once for all peers and sealed from there into each peer's envelope: one copy
-        // and one AES-GCM operation per peer, in place.
-        ByteBuffer frame = codec.encode(message); // throws IllegalArgumentException when over the frame cap
-        int len = frame.remaining() - FrameCodec.LENGTH_BYTES;
-        byte[] body;
-        int off;
-        if (frame.hasArray()) { // sealed straight from the codec's array
-            body = frame.array();
-            off = frame.arrayOffset() + frame.position() + FrameCodec.LENGTH_BYTES;
-        } else { // read-only or direct: one copy, shared by all peers
-            body = new byte[len];
-            frame.get(frame.position() + FrameCodec.LENGTH_BYTES, body);
-            off = 0;
-        }
+        // Encoded once for all peers into this thread's reused buffer (the codec refers to a Data
+        // payload, so this is the only copy of it), and sealed from there: once for all peers
+        // that hold the view key (a multicast), else once per peer. Waiting frames copy it.
+        EncodedFrame frame = codec.encodeFrame(message); // throws IllegalArgumentException when over the frame cap
+        int len = frame.length() - FrameCodec.LENGTH_BYTES;
+        byte[] body = sendBuffer(len);
+        frame.copyTo(ByteBuffer.wrap(body, 0, len), FrameCodec.LENGTH_BYTES);
         if (message instanceof Commit commit) {
             views.observeCommit(commit, toAddresses);
         }
@@ -222,21 +225,81 @@ public final class SecureTransport implements Transport {
             GroupMessage m = (GroupMessage) message;
             long viewId = viewIdOf(m);
             byte[] groupUtf8 = m.group().getBytes(StandardCharsets.UTF_8);
-            for (String to : toAddresses) {
+            Collection<String> rest = toAddresses.size() > 1
+                    ? sendShared(m.group(), groupUtf8, viewId, toAddresses, body, len) : toAddresses;
+            for (String to : rest) {
                 TxSession s = session(to);
                 synchronized (s) {
-                    s.submitGroup(m.group(), groupUtf8, viewId, body, off, len);
+                    s.submitGroup(m.group(), groupUtf8, viewId, body, 0, len);
                 }
             }
         } else {
             for (String to : toAddresses) {
                 TxSession s = session(to);
                 synchronized (s) {
-                    s.submitLink(K_MESSAGE, body, off, len);
+                    s.submitLink(K_MESSAGE, body, 0, len);
                 }
             }
         }
         views.askForKeys();
+    }
+
+    /** This thread's buffer for encoded bodies, at least {@code n} bytes. */
+    private byte[] sendBuffer(int n) {
+        byte[] b = sendBuffers.get();
+        if (b.length < n) {
+            b = new byte[Math.max(n, 2 * b.length)];
+            sendBuffers.set(b);
+        }
+        return b;
+    }
+
+    /**
+     * Seals group traffic once under this process's K_sv of the view and hands the same envelope
+     * to every peer ready for it: its session is up, nothing waits on it (sender order), and it
+     * is known to hold the view key (else it could not authenticate the frame).
+     *
+     * @return the peers it was not sent to, which get a frame of their own session
+     */
+    private Collection<String> sendShared(String group, byte[] groupUtf8, long viewId, Collection<String> to,
+                                          byte[] body, int len) {
+        // One lock around numbering and handing over: numbers reach every peer in increasing order.
+        synchronized (ownSenderKeys) {
+            SenderKeys.SenderKey key = ownSenderKeys.get(group, viewId);
+            if (key == null) {
+                return to; // the per-session path queues them until the key is here
+            }
+            List<String> ready = new ArrayList<>(to.size());
+            List<String> rest = null;
+            for (String peer : to) {
+                TxSession s = session(peer);
+                boolean ok;
+                synchronized (s) {
+                    ok = s.readyForShared(group, viewId);
+                }
+                if (ok) {
+                    ready.add(peer);
+                } else {
+                    if (rest == null) {
+                        rest = new ArrayList<>(to.size());
+                    }
+                    rest.add(peer);
+                }
+            }
+            if (ready.isEmpty()) {
+                return to;
+            }
+            long n = ++key.counter;
+            int labelEnd = Wire.HEADER + 1 + groupUtf8.length + 8 + 8;
+            byte[] envelope = new byte[labelEnd + len + Crypto.TAG_BYTES];
+            envelope[0] = (byte) MAGIC;
+            envelope[1] = (byte) VERSION;
+            envelope[2] = (byte) GROUP_SHARED;
+            Wire.i64(envelope, Wire.i64(envelope, Wire.string(envelope, Wire.HEADER, groupUtf8), viewId), n);
+            key.seal(n, envelope, labelEnd, body, 0, len);
+            innerSend(ready, envelope);
+            return rest == null ? List.of() : rest;
+        }
     }
 
     /**
@@ -322,6 +385,15 @@ public final class SecureTransport implements Transport {
             inner.send(to, tunnel(envelope));
         } catch (IllegalStateException e) { // closed underneath us
             stats.droppedWaiting.increment();
+        }
+    }
+
+    /** One envelope to several peers: the inner transport encodes it once and queues it to each. */
+    private void innerSend(List<String> to, byte[] envelope) {
+        try {
+            inner.send(to, tunnel(envelope));
+        } catch (IllegalStateException e) { // closed underneath us
+            stats.droppedWaiting.add(to.size());
         }
     }
 
@@ -433,8 +505,16 @@ public final class SecureTransport implements Transport {
             case REJECT -> handshake.onReject(from, p, r, now);
             case RESET -> handshake.onReset(from, p, r);
             case LINK, GROUP, GROUP_DIRECT -> onSealed(from, type, p, r, now);
+            case GROUP_SHARED -> onGroupShared(from, p, r, now);
             default -> throw new Bin.BadEnvelope("unknown envelope type " + type);
         }
+    }
+
+    private FrameDecoder decoder(RxPeer peer) {
+        if (peer.decoder == null) {
+            peer.decoder = codec.newDecoder();
+        }
+        return peer.decoder;
     }
 
     RxPeer rxPeer(String from) {
@@ -564,32 +644,90 @@ public final class SecureTransport implements Transport {
             return;
         }
         if (plain < 0) {
-            // An honest sender uses this form only once this engine has shown it holds the key:
-            // without the key nothing here can be authenticated, so it is not kept.
-            stats.unauthenticated.increment();
-            log.log(Level.WARNING, "direct-no-key", from, "dropped group traffic of view {0} of group {1} from {2} "
-                    + "sealed with a view key this engine does not hold", viewId, group, from);
-            if (groupKeys.members(group, viewId) != null) {
-                // A view this engine saw committed: its grant was lost with a connection. Ask, so
-                // the engine's retransmissions open; labels of views never seen ask nothing.
-                views.requestKey(group, viewId, from);
-            }
+            noKeyForOneTagFrame(from, group, viewId);
             return;
         }
         if (!fresh(from, peer, session, seq)) {
             return;
         }
-        ProtocolMessage m = groupMessage(from, group, viewId, b, labelEnd, plain);
+        ProtocolMessage m = groupMessage(from, peer, group, viewId, b, labelEnd, plain);
         if (m != null) {
-            deliverInOrder(from, peer, InItem.ready(m, now + WAIT_LIMIT_NANOS));
+            deliverInOrder(from, peer, m, now);
+        }
+    }
+
+    /**
+     * A multicast sealed once under its sender's K_sv of the view: authenticated by that key
+     * (bound to the sender's address and the public key of its established session), fresh when
+     * its counter is above the highest this engine took from that sender in that view.
+     */
+    private void onGroupShared(String from, byte[] p, Bin.Reader r, long now) throws Bin.BadEnvelope {
+        String group = r.string("group");
+        long viewId = r.i64();
+        long counter = r.i64();
+        int labelEnd = r.position();
+        int sealedLength = r.remaining();
+        if (sealedLength < Crypto.TAG_BYTES + FrameCodec.BODY_HEADER_BYTES) {
+            throw new Bin.BadEnvelope("group ciphertext too short");
+        }
+        RxPeer peer = rx.get(from);
+        RxSession session = peer == null ? null : peer.established;
+        if (session == null) {
+            // No authenticated process behind that address: nothing to check the frame against.
+            // (A restarted engine gets here; the sender's next link frame is answered by RESET.)
+            stats.unauthenticated.increment();
+            log.log(Level.WARNING, "no-session", from, "dropped a frame from {0} of a session this engine does not "
+                    + "hold (a replay, or the peer talks to an earlier incarnation of this engine)", from);
+            return;
+        }
+        if (peer.senderKeys == null || !peer.senderKeys.isFor(session.peerPublic)) {
+            peer.senderKeys = new SenderKeys(groupKeys, from, session.peerPublic); // a new process there
+        }
+        SenderKeys.SenderKey key = peer.senderKeys.get(group, viewId);
+        if (key == null) {
+            noKeyForOneTagFrame(from, group, viewId);
+            return;
+        }
+        byte[] b = scratch(p.length);
+        int plain;
+        try {
+            plain = key.open(counter, p, labelEnd, sealedLength, b);
+        } catch (AEADBadTagException e) {
+            badTag(from);
+            return;
+        }
+        if (counter <= key.counter) {
+            stats.replayed.increment();
+            log.log(Level.WARNING, "replay", from, "dropped a replayed frame from {0} (counter {1} after {2} in view "
+                    + "{3})", from, counter, key.counter, viewId);
+            return;
+        }
+        key.counter = counter;
+        ProtocolMessage m = groupMessage(from, peer, group, viewId, b, labelEnd, plain);
+        if (m != null) {
+            deliverInOrder(from, peer, m, now);
+        }
+    }
+
+    private void noKeyForOneTagFrame(String from, String group, long viewId) {
+        // An honest sender uses the one-tag forms only once this engine has shown it holds the
+        // key: without the key nothing here can be authenticated, so it is not kept.
+        stats.unauthenticated.increment();
+        log.log(Level.WARNING, "direct-no-key", from, "dropped group traffic of view {0} of group {1} from {2} "
+                + "sealed with a view key this engine does not hold", viewId, group, from);
+        if (groupKeys.members(group, viewId) != null) {
+            // A view this engine saw committed: its grant was lost with a connection. Ask, so
+            // the engine's retransmissions open; labels of views never seen ask nothing.
+            views.requestKey(group, viewId, from);
         }
     }
 
     /** The group message sealed in {@code b[from..from+length)}, or null (counted) when it does not decode or match its label. */
-    private ProtocolMessage groupMessage(String from, String group, long viewId, byte[] b, int off, int length) {
+    private ProtocolMessage groupMessage(String from, RxPeer peer, String group, long viewId, byte[] b, int off,
+                                         int length) {
         ProtocolMessage m;
         try {
-            m = codec.decodeBody(ByteBuffer.wrap(b, off, length));
+            m = decoder(peer).decodeBody(ByteBuffer.wrap(b, off, length));
         } catch (MalformedFrameException e) {
             stats.malformed.increment();
             return null;
@@ -617,7 +755,7 @@ public final class SecureTransport implements Transport {
             case K_MESSAGE -> {
                 ProtocolMessage m;
                 try {
-                    m = codec.decodeBody(ByteBuffer.wrap(b, off + 1, end - off - 1));
+                    m = decoder(peer).decodeBody(ByteBuffer.wrap(b, off + 1, end - off - 1));
                 } catch (MalformedFrameException e) {
                     stats.malformed.increment();
                     log.log(Level.WARNING, "bad-body", from, "dropped an authenticated but undecodable frame from "
@@ -637,7 +775,7 @@ public final class SecureTransport implements Transport {
                         drainAll(now);
                     }
                 }
-                deliverInOrder(from, peer, InItem.ready(m, now + WAIT_LIMIT_NANOS));
+                deliverInOrder(from, peer, m, now);
             }
             case K_KEY_GRANT -> {
                 if (views.onGrant(from, session.peerPublic, b, off + 1, end)) {
@@ -648,6 +786,15 @@ public final class SecureTransport implements Transport {
             case K_KEY_REQUEST -> views.onKeyRequest(from, b, off + 1, end);
             default -> throw new Bin.BadEnvelope("unknown link kind " + b[off]);
         }
+    }
+
+    /** Delivers {@code m} now when nothing of its sender waits, else queues it behind (sender order). */
+    private void deliverInOrder(String from, RxPeer peer, ProtocolMessage m, long now) {
+        if (peer.waiting.isEmpty()) {
+            listener.onMessage(from, m);
+            return;
+        }
+        deliverInOrder(from, peer, InItem.ready(m, now + WAIT_LIMIT_NANOS));
     }
 
     /** Delivers {@code item} now when nothing of its sender waits, else queues it behind (sender order). */
@@ -697,7 +844,7 @@ public final class SecureTransport implements Transport {
                     + "not open with that view's key", item.viewId(), item.group(), from);
             return true;
         }
-        ProtocolMessage m = groupMessage(from, item.group(), item.viewId(), b, item.labelEnd(), plain);
+        ProtocolMessage m = groupMessage(from, rxPeer(from), item.group(), item.viewId(), b, item.labelEnd(), plain);
         if (m != null) {
             listener.onMessage(from, m);
         }
@@ -741,15 +888,29 @@ public final class SecureTransport implements Transport {
     }
 
     /**
-     * What a captured GROUP envelope opens to with the view keys this process holds and the
-     * given session key, or null: what an eavesdropper that knows both could read.
+     * What a captured group envelope opens to with the view keys this process holds and the
+     * given session key, or null: what an eavesdropper that knows both, and the sender's address
+     * and public key (public: they travel in clear in every handshake), could read.
      */
-    ProtocolMessage tryReadCaptured(byte[] envelope, byte[] linkKey) {
+    ProtocolMessage tryReadCaptured(byte[] envelope, byte[] linkKey, String senderAddress, byte[] senderPublic) {
         try {
             Bin.Reader r = new Bin.Reader(envelope);
             int type;
-            if (r.u8() != MAGIC || r.u8() != VERSION || ((type = r.u8()) != GROUP && type != GROUP_DIRECT)) {
+            if (r.u8() != MAGIC || r.u8() != VERSION || ((type = r.u8()) != GROUP && type != GROUP_DIRECT
+                    && type != GROUP_SHARED)) {
                 return null;
+            }
+            if (type == GROUP_SHARED) {
+                String group = r.string("group");
+                long viewId = r.i64();
+                long counter = r.i64();
+                SenderKeys.SenderKey key = new SenderKeys(groupKeys, senderAddress, senderPublic).get(group, viewId);
+                if (key == null) {
+                    return null;
+                }
+                byte[] b = new byte[envelope.length];
+                int plain = key.open(counter, envelope, r.position(), r.remaining(), b);
+                return codec.decodeBody(ByteBuffer.wrap(b, r.position(), plain));
             }
             r.i64();
             long seq = r.i64();

@@ -43,6 +43,8 @@ final class TxSession {
      * it, or we granted it on this session before): those frames go with one tag only.
      */
     private final Set<SessionCipher.GroupView> peerHolds = ConcurrentHashMap.newKeySet();
+    /** The last view added to {@link #peerHolds}: steady traffic checks and notes it without allocating. */
+    private volatile SessionCipher.GroupView lastHeld;
 
     /** Something to send on this session, in order: a link plaintext, or a group body not yet sealed. */
     private record Item(int linkKind, byte[] bytes, String group, byte[] groupUtf8, long viewId, long deadline) {
@@ -168,6 +170,7 @@ final class TxSession {
         peerPublic = peerKey;
         offerNonce = null;
         peerHolds.clear();
+        lastHeld = null;
         pump(System.nanoTime());
     }
 
@@ -177,6 +180,7 @@ final class TxSession {
         sid = null;
         offerNonce = null;
         peerHolds.clear();
+        lastHeld = null;
     }
 
     void clear() {
@@ -188,10 +192,35 @@ final class TxSession {
 
     /** The peer proved (or was given, on this session) the key of the view. Any thread. */
     void notePeerHolds(String group, long viewId) {
+        SessionCipher.GroupView last = lastHeld;
+        if (last != null && last.viewId() == viewId && last.group().equals(group)) {
+            return;
+        }
         if (peerHolds.size() >= MAX_HELD_VIEWS) {
             peerHolds.clear();
         }
-        peerHolds.add(new SessionCipher.GroupView(group, viewId));
+        SessionCipher.GroupView v = new SessionCipher.GroupView(group, viewId);
+        peerHolds.add(v);
+        lastHeld = v;
+    }
+
+    /** Whether the peer is known to hold the view's key on this session. Any thread. */
+    private boolean peerHolds(String group, long viewId) {
+        SessionCipher.GroupView last = lastHeld;
+        if (last != null && last.viewId() == viewId && last.group().equals(group)) {
+            return true;
+        }
+        return peerHolds.contains(new SessionCipher.GroupView(group, viewId));
+    }
+
+    /**
+     * Whether a frame sealed once for every receiver ({@link Wire#GROUP_SHARED}) may go to this
+     * peer now: the session is up (the peer can tie it to this process's public key), nothing
+     * waits before it (sender order), and the peer holds the view key (else it could not
+     * authenticate the frame, and would drop it).
+     */
+    boolean readyForShared(String group, long viewId) {
+        return established && queue.isEmpty() && peerHolds(group, viewId);
     }
 
     /**
@@ -219,7 +248,7 @@ final class TxSession {
      * this process holds the view key.
      */
     void writeGroup(String group, byte[] groupUtf8, long viewId, byte[] body, int off, int len) {
-        boolean direct = peerHolds.contains(new SessionCipher.GroupView(group, viewId));
+        boolean direct = peerHolds(group, viewId);
         long n = ++seq;
         int labelEnd = Wire.SEALED_HEADER + 1 + groupUtf8.length + 8;
         int sealedEnd = labelEnd + len + Crypto.TAG_BYTES;

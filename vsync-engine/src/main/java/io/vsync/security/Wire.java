@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class Wire {
     static final int MAGIC = 0x53;
-    /** 2: GROUP frames sealed under K_gv (one AES-GCM operation), see {@link SessionCipher}. */
-    static final int VERSION = 2;
+    /**
+     * 3: multicasts sealed once for all receivers ({@link #GROUP_SHARED}, {@link SenderKeys});
+     * 2 had group frames per session only.
+     */
+    static final int VERSION = 3;
     static final int OFFER = 1;
     static final int ACCEPT = 2;
     static final int REJECT = 3;
@@ -19,6 +22,11 @@ final class Wire {
     static final int GROUP = 6;
     /** Group traffic under K_gv only: sent once the peer is known to hold the view key. */
     static final int GROUP_DIRECT = 7;
+    /**
+     * A multicast sealed once under the sender's key of the view (K_sv), the same bytes to every
+     * receiver that is known to hold the view key: no session id, a per-sender counter instead.
+     */
+    static final int GROUP_SHARED = 8;
 
     /** Kinds of a LINK frame's plaintext. */
     static final int K_MESSAGE = 0;
@@ -31,6 +39,7 @@ final class Wire {
     static final int SEALED_HEADER = HEADER + SID_BYTES + 8;
 
     static final byte[] GROUP_KEY_LABEL = "vsync group v2".getBytes(StandardCharsets.UTF_8);
+    static final byte[] SENDER_KEY_LABEL = "vsync sender v3".getBytes(StandardCharsets.UTF_8);
 
     private Wire() {
     }

@@ -170,16 +170,17 @@ final class Cluster implements AutoCloseable {
         // And passively: what a sent b on the wire, read with every view key c ever had, even
         // handed the a-to-b session key too (as if it had been on that session's path).
         byte[] sessionKey = b.transport.receivingSessionKeyForTest(a.address);
+        byte[] aPublic = a.transport.publicKey();
         int sharedRead = 0;
         int nextSeen = 0;
         for (TapTransport.Captured x : a.tap.captured) {
             if (!x.to().equals(b.address) || !SecureTransport.isGroup(x.type())) {
                 continue;
             }
-            ProtocolMessage byB = b.transport.tryReadCaptured(x.envelope(), sessionKey);
+            ProtocolMessage byB = b.transport.tryReadCaptured(x.envelope(), sessionKey, a.address, aPublic);
             assertThat(byB).as("b reads what a sent it").isNotNull();
             long viewOf = byB instanceof Data d ? d.viewId() : ((OrderToken) byB).viewId();
-            ProtocolMessage byC = c.transport.tryReadCaptured(x.envelope(), sessionKey);
+            ProtocolMessage byC = c.transport.tryReadCaptured(x.envelope(), sessionKey, a.address, aPublic);
             if (viewOf == shared) {
                 assertThat(byC).as("c could read its own view").isNotNull();
                 sharedRead++;

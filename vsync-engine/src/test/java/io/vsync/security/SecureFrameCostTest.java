@@ -55,4 +55,58 @@ class SecureFrameCostTest {
             p.close();
         }
     }
+
+    /**
+     * The perf tool's case for the security layer: one member multicasts a Data of
+     * {@code vsync.perf.payload} bytes (1000) to two others, which open it. Per message: the
+     * sender's sealing and both receivers' opening, in one thread.
+     */
+    @Test
+    void cpuAndAllocationPerMulticastToTwoPeers() throws Exception {
+        assumeTrue(Boolean.getBoolean("vsync.perf"), "set -Dvsync.perf=true to measure");
+        int rounds = Integer.getInteger("vsync.perf.rounds", 5);
+        int payload = Integer.getInteger("vsync.perf.payload", 1000);
+        int perRound = 100_000;
+        Mesh mesh = new Mesh(3);
+        try {
+            List<String> all = mesh.addresses();
+            String a = all.get(0);
+            List<String> others = all.subList(1, 3);
+            mesh.node(a).send(others, SecureTransportTest.commit("g", 2, all.toArray(String[]::new)));
+            mesh.pump();
+            for (String o : others) { // each shows a it holds the key
+                mesh.node(o).send(a, SecureTransportTest.data("g", 2, o, 1, "hello"));
+            }
+            mesh.pump();
+            mesh.recording = false;
+            mesh.inboxes.values().forEach(in -> in.keep = false);
+            String text = "x".repeat(payload);
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long self = Thread.currentThread().getId();
+            long seq = 1;
+            for (int round = 0; round <= rounds; round++) {
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                long alloc0 = threads.getThreadAllocatedBytes(self);
+                for (int i = 0; i < perRound; i++) {
+                    mesh.node(a).send(others, SecureTransportTest.data("g", 2, a, ++seq, text));
+                    if (i % 64 == 63) {
+                        mesh.pump();
+                    }
+                }
+                mesh.pump();
+                double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / perRound;
+                double bytes = (double) (threads.getThreadAllocatedBytes(self) - alloc0) / perRound;
+                System.out.printf("%s: %.2f us CPU and %.0f B allocated per %d-byte multicast sealed and opened by "
+                        + "two peers%n", round == 0 ? "warm-up" : "round " + round, cpu, bytes, payload);
+            }
+            long rejected = 0;
+            for (String o : others) {
+                rejected += mesh.node(o).securityStats().rejectedFrames();
+            }
+            System.out.printf("delivered %d and %d, rejected %d%n", mesh.inbox(others.get(0)).count,
+                    mesh.inbox(others.get(1)).count, rejected);
+        } finally {
+            mesh.close();
+        }
+    }
 }

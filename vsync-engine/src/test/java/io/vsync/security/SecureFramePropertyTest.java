@@ -145,7 +145,7 @@ class SecureFramePropertyTest {
                 if (bytes.length >= 3 && rnd.nextInt(4) > 0) { // mostly plausible headers, to get past the magic
                     bytes[0] = SecureTransport.MAGIC;
                     bytes[1] = SecureTransport.VERSION;
-                    bytes[2] = (byte) (1 + rnd.nextInt(SecureTransport.GROUP_DIRECT));
+                    bytes[2] = (byte) (1 + rnd.nextInt(SecureTransport.GROUP_SHARED));
                 }
                 p.wireB.listener.onMessage(p.wireA.address, envelope(bytes));
                 sent++;

@@ -182,6 +182,27 @@ class SecureTransportTest {
     }
 
     @Test
+    void aMulticastSealedOnceAndReplayedOnANewConnectionIsDropped() throws Exception {
+        Node a = node(SECRET);
+        Node b = node(SECRET);
+        Node c = node(SECRET);
+        a.transport().send(List.of(b.address(), c.address()), commit("g", 2, a.address(), b.address(), c.address()));
+        b.transport().send(a.address(), data("g", 2, b.address(), 1, "from b"));
+        c.transport().send(a.address(), data("g", 2, c.address(), 1, "from c"));
+        await("a got both", () -> a.received().messages.size() == 2);
+        a.transport().send(List.of(b.address(), c.address()), data("g", 2, a.address(), 1, "once"));
+        await("b and c got it", () -> b.received().messages.size() == 2 && c.received().messages.size() == 2);
+        TapTransport.Captured shared = a.tap().captured.stream()
+                .filter(x -> x.type() == SecureTransport.GROUP_SHARED && x.to().equals(b.address()))
+                .findFirst().orElseThrow();
+        try (RawPeer rogue = new RawPeer(b.address(), a.address())) { // claims a's address on a new connection
+            rogue.sendEnvelope(shared.envelope());
+            await("dropped as a replay", () -> b.transport().securityStats().replayedFrames() == 1);
+        }
+        assertThat(b.received().messages).hasSize(2);
+    }
+
+    @Test
     void theSecurityStatusShowsModeReasonsAndKeyEpochsAndNoSecret() throws Exception {
         try (LogCapture logs = new LogCapture()) {
             Node a = node(SECRET);
