@@ -62,6 +62,9 @@ final class ProtocolLoop {
                     thread = Thread.currentThread();
                 }
                 runBatch();
+                if (!running) {
+                    return 1_000; // stopped, the transport not yet closed: no tick is due, do not spin
+                }
                 return Math.max(0, nextTick - nowMs());
             }
 

@@ -153,7 +153,8 @@ class ProtocolLoopTest {
 
         AtomicInteger ranAfterStop = new AtomicInteger();
         loop.submit(ranAfterStop::incrementAndGet);
-        t.work.runPass();
+        long delay = t.work.runPass();
         assertThat(ranAfterStop.get()).isZero();
+        assertThat(delay).as("a stopped loop asks its host for no passes soon").isGreaterThanOrEqualTo(1_000);
     }
 }
