@@ -70,7 +70,7 @@ final class ProtocolLoop {
 
             @Override
             public boolean hasQueued() {
-                return !inbox.isEmpty();
+                return running && !inbox.isEmpty(); // after stop, queued tasks never run: nothing to wait for
             }
         });
         if (hostWake != null) {

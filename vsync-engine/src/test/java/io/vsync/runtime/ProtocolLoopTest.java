@@ -156,5 +156,6 @@ class ProtocolLoopTest {
         long delay = t.work.runPass();
         assertThat(ranAfterStop.get()).isZero();
         assertThat(delay).as("a stopped loop asks its host for no passes soon").isGreaterThanOrEqualTo(1_000);
+        assertThat(t.work.hasQueued()).as("its queued tasks never run: the host must not spin on them").isFalse();
     }
 }
