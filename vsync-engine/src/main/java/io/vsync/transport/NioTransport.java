@@ -182,7 +182,7 @@ public final class NioTransport implements Transport {
 
     @Override
     public void endSendBatch() {
-        if (heldInBatch.isEmpty() || Thread.currentThread() != batchingThread) {
+        if (Thread.currentThread() != batchingThread || heldInBatch.isEmpty()) { // the list is that thread's
             return;
         }
         for (Outbound connection : heldInBatch) {
