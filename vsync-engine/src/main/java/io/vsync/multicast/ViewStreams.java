@@ -74,8 +74,12 @@ public final class ViewStreams {
     private long tokensHeld;
     private long tokenMaxSeen;
     private long tokensAbsorbed;
-    /** Message references in the tokens held but not yet absorbed into {@link #slots}. */
-    private int unabsorbedRefs;
+    /**
+     * Per stream, the highest sequence number any token held here names. The sequencer gives a
+     * stream's messages their slots in sequence order, so every message of the stream up to it
+     * is announced by a token held here or by an earlier one still missing.
+     */
+    private final long[] announcedUpTo;
     private final ArrayList<MessageRef> slots = new ArrayList<>();
     private int nextSlot;
 
@@ -127,6 +131,7 @@ public final class ViewStreams {
         this.maxSeen = new long[n];
         this.partial = new ByteArrayOutputStream[n];
         this.tokenAcks = new long[n];
+        this.announcedUpTo = new long[n];
         this.assignedUpTo = new long[n];
         this.contiguousAtLastCheck = new long[n];
         this.knownAtLastCheck = new long[n];
@@ -194,7 +199,6 @@ public final class ViewStreams {
         OrderToken token = new OrderToken(group, viewId, ++tokenSeq, List.copyOf(pendingRefs));
         pendingRefs.clear();
         tokens.put(token.tokenSeq(), token);
-        unabsorbedRefs += token.refs().size();
         tokensHeld = tokenSeq;
         if (journal != null) {
             journalToken(token);
@@ -253,47 +257,21 @@ public final class ViewStreams {
      * where it is held); acknowledging it alone would cost every member one more frame per
      * message. Anything else is acknowledged at once: FIFO and causal messages, fragments (the
      * sender's window must not wait on a token that only comes after the last fragment), a
-     * message whose token is already here, everything on the sequencer, after a wedge, and
-     * whenever the lookup would be long (under load acks are batched anyway).
+     * message a token held here already names (or may name: see {@link #announcedUpTo}),
+     * everything on the sequencer, and after a wedge.
      */
     private boolean waitsForItsToken(int rank, long from, long to) {
-        // The lookup below reads every announced but undelivered reference: bounded, so that it
-        // costs little when it runs at all (under load it did not, and a scan of thousands of
-        // references per message was a third of the CPU).
-        if (isSequencer() || wedged || to - from > 8 || tokenMaxSeen - tokensAbsorbed > 8
-                || unabsorbedRefs + (slots.size() - nextSlot) > 32) {
+        if (isSequencer() || wedged || from + 1 <= announcedUpTo[rank] || to - from > 64) {
             return false;
         }
         SeqBuffer<Data> stream = streams.get(rank);
         for (long seq = from + 1; seq <= to; seq++) {
             Data data = stream.get(seq);
-            if (data == null || !data.last() || !isTotalOrder(data.kind()) || announced(rank, seq)) {
+            if (data == null || !data.last() || !isTotalOrder(data.kind())) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** Whether a token held here (delivered from or not) gives message {@code (rank, seq)} its place. */
-    private boolean announced(int rank, long seq) {
-        for (int i = nextSlot; i < slots.size(); i++) {
-            MessageRef ref = slots.get(i);
-            if (ref.senderRank() == rank && ref.seq() == seq) {
-                return true;
-            }
-        }
-        for (long t = tokensAbsorbed + 1; t <= tokenMaxSeen; t++) {
-            OrderToken token = tokens.get(t);
-            if (token == null) {
-                continue;
-            }
-            for (MessageRef ref : token.refs()) {
-                if (ref.senderRank() == rank && ref.seq() == seq) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** @return false when the token does not fit this view */
@@ -312,7 +290,9 @@ public final class ViewStreams {
         if (!tokens.put(token.tokenSeq(), token)) {
             return true;
         }
-        unabsorbedRefs += token.refs().size();
+        for (MessageRef ref : token.refs()) {
+            announcedUpTo[ref.senderRank()] = Math.max(announcedUpTo[ref.senderRank()], ref.seq());
+        }
         tokenMaxSeen = Math.max(tokenMaxSeen, token.tokenSeq());
         if (journal == null) {
             tokenAcks[0] = Math.max(tokenAcks[0], token.tokenSeq());
@@ -649,7 +629,6 @@ public final class ViewStreams {
             while (tokensAbsorbed < tokenLimit) {
                 OrderToken token = tokens.get(tokensAbsorbed + 1);
                 slots.addAll(token.refs());
-                unabsorbedRefs -= token.refs().size();
                 tokens.removeUpTo(++tokensAbsorbed);
                 progress = true;
             }

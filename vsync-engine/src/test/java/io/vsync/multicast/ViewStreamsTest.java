@@ -114,6 +114,22 @@ class ViewStreamsTest {
     }
 
     @Test
+    void theRuleHoldsUnderLoadWhenTokensNameManyMessages() {
+        ViewStreams b = new ViewStreams("g", 1, ABC, 1, 1024, new Recorder());
+        List<MessageRef> many = new ArrayList<>();
+        for (long seq = 1; seq <= 500; seq++) {
+            many.add(new MessageRef(0, seq));
+        }
+        many.add(new MessageRef(2, 1));
+        b.onToken(new OrderToken("g", 1, 1, many));
+        b.takeAck(true);
+        b.onData(2, data(C, 1, DeliveryKind.ORDERED));
+        assertThat(b.takeAck(false)).as("named by the big token: at once").isNotNull();
+        b.onData(2, data(C, 2, DeliveryKind.ORDERED));
+        assertThat(b.takeAck(false)).as("not named yet, however many others are").isNull();
+    }
+
+    @Test
     void fifoMessagesFragmentsAndTheSequencersMessagesAreAcknowledgedAtOnce() {
         ViewStreams b = new ViewStreams("g", 1, ABC, 1, 1024, new Recorder());
         b.takeAck(true);
