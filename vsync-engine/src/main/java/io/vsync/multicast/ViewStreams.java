@@ -80,6 +80,8 @@ public final class ViewStreams {
      * is announced by a token held here or by an earlier one still missing.
      */
     private final long[] announcedUpTo;
+    /** Message references in tokens held but not yet absorbed into {@link #slots}: the load. */
+    private int unabsorbedRefs;
     private final ArrayList<MessageRef> slots = new ArrayList<>();
     private int nextSlot;
 
@@ -199,6 +201,7 @@ public final class ViewStreams {
         OrderToken token = new OrderToken(group, viewId, ++tokenSeq, List.copyOf(pendingRefs));
         pendingRefs.clear();
         tokens.put(token.tokenSeq(), token);
+        unabsorbedRefs += token.refs().size();
         tokensHeld = tokenSeq;
         if (journal != null) {
             journalToken(token);
@@ -258,10 +261,13 @@ public final class ViewStreams {
      * message. Anything else is acknowledged at once: FIFO and causal messages, fragments (the
      * sender's window must not wait on a token that only comes after the last fragment), a
      * message a token held here already names (or may name: see {@link #announcedUpTo}),
-     * everything on the sequencer, and after a wedge.
+     * everything on the sequencer, after a wedge, and under load: with more than 32 messages
+     * announced and not yet delivered, acknowledgements go out once per batch anyway, and
+     * holding them back would only keep messages unstable (buffered) longer.
      */
     private boolean waitsForItsToken(int rank, long from, long to) {
-        if (isSequencer() || wedged || from + 1 <= announcedUpTo[rank] || to - from > 64) {
+        if (isSequencer() || wedged || from + 1 <= announcedUpTo[rank] || to - from > 8
+                || unabsorbedRefs + (slots.size() - nextSlot) > 32) {
             return false;
         }
         SeqBuffer<Data> stream = streams.get(rank);
@@ -290,6 +296,7 @@ public final class ViewStreams {
         if (!tokens.put(token.tokenSeq(), token)) {
             return true;
         }
+        unabsorbedRefs += token.refs().size();
         for (MessageRef ref : token.refs()) {
             announcedUpTo[ref.senderRank()] = Math.max(announcedUpTo[ref.senderRank()], ref.seq());
         }
@@ -629,6 +636,7 @@ public final class ViewStreams {
             while (tokensAbsorbed < tokenLimit) {
                 OrderToken token = tokens.get(tokensAbsorbed + 1);
                 slots.addAll(token.refs());
+                unabsorbedRefs -= token.refs().size();
                 tokens.removeUpTo(++tokensAbsorbed);
                 progress = true;
             }
