@@ -2,9 +2,9 @@ package io.vsync.security;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vsync.message.Data;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,27 +29,12 @@ class SecureFrameCostTest {
             p.b.send(a, SecureTransportTest.data("g", 2, b, 1, "hello")); // b shows a it holds the key
             p.pump();
             String text = "x".repeat(100);
-            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long self = Thread.currentThread().getId();
-            long seq = 1;
-            for (int round = 0; round <= rounds; round++) {
-                long cpu0 = threads.getCurrentThreadCpuTime();
-                long alloc0 = threads.getThreadAllocatedBytes(self);
-                for (int i = 0; i < perRound; i++) {
-                    Data d = SecureTransportTest.data("g", 2, a, ++seq, text);
-                    p.a.send(List.of(b), d);
-                    if (i % 64 == 63) {
+            measure(rounds, perRound, "message sealed and opened",
+                    seq -> p.a.send(List.of(b), SecureTransportTest.data("g", 2, a, seq, text)),
+                    () -> {
                         p.pump();
                         p.atB.messages.clear();
-                    }
-                }
-                p.pump();
-                p.atB.messages.clear();
-                double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / perRound;
-                double bytes = (double) (threads.getThreadAllocatedBytes(self) - alloc0) / perRound;
-                System.out.printf("%s: %.2f us CPU and %.0f B allocated per message sealed and opened%n",
-                        round == 0 ? "warm-up" : "round " + round, cpu, bytes);
-            }
+                    });
             System.out.printf("rejected %d%n", p.b.securityStats().rejectedFrames());
         } finally {
             p.close();
@@ -81,24 +66,8 @@ class SecureFrameCostTest {
             mesh.recording = false;
             mesh.inboxes.values().forEach(in -> in.keep = false);
             String text = "x".repeat(payload);
-            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long self = Thread.currentThread().getId();
-            long seq = 1;
-            for (int round = 0; round <= rounds; round++) {
-                long cpu0 = threads.getCurrentThreadCpuTime();
-                long alloc0 = threads.getThreadAllocatedBytes(self);
-                for (int i = 0; i < perRound; i++) {
-                    mesh.node(a).send(others, SecureTransportTest.data("g", 2, a, ++seq, text));
-                    if (i % 64 == 63) {
-                        mesh.pump();
-                    }
-                }
-                mesh.pump();
-                double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / perRound;
-                double bytes = (double) (threads.getThreadAllocatedBytes(self) - alloc0) / perRound;
-                System.out.printf("%s: %.2f us CPU and %.0f B allocated per %d-byte multicast sealed and opened by "
-                        + "two peers%n", round == 0 ? "warm-up" : "round " + round, cpu, bytes, payload);
-            }
+            measure(rounds, perRound, payload + "-byte multicast sealed and opened by two peers",
+                    seq -> mesh.node(a).send(others, SecureTransportTest.data("g", 2, a, seq, text)), mesh::pump);
             long rejected = 0;
             for (String o : others) {
                 rejected += mesh.node(o).securityStats().rejectedFrames();
@@ -107,6 +76,32 @@ class SecureFrameCostTest {
                     mesh.inbox(others.get(1)).count, rejected);
         } finally {
             mesh.close();
+        }
+    }
+
+    /**
+     * Runs a warm-up round and {@code rounds} measured rounds of {@code perRound} sends (numbered
+     * from 2; {@code drain} after every 64 and at the end of a round) and prints the measuring
+     * thread's CPU time and allocation per send.
+     */
+    private static void measure(int rounds, int perRound, String what, LongConsumer send, Runnable drain) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        long seq = 1;
+        for (int round = 0; round <= rounds; round++) {
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long alloc0 = threads.getThreadAllocatedBytes(self);
+            for (int i = 0; i < perRound; i++) {
+                send.accept(++seq);
+                if (i % 64 == 63) {
+                    drain.run();
+                }
+            }
+            drain.run();
+            double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / perRound;
+            double bytes = (double) (threads.getThreadAllocatedBytes(self) - alloc0) / perRound;
+            System.out.printf("%s: %.2f us CPU and %.0f B allocated per %s%n",
+                    round == 0 ? "warm-up" : "round " + round, cpu, bytes, what);
         }
     }
 }

@@ -18,23 +18,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class NioTransportTest {
-    private final List<NioTransport> transports = new ArrayList<>();
+    private final StartedTransports transports = new StartedTransports();
 
     @AfterEach
     void closeAll() {
-        transports.forEach(NioTransport::close);
+        transports.close();
     }
 
     private NioTransport start(TransportListener listener) {
-        NioTransport t = Loopback.start(listener);
-        transports.add(t);
-        return t;
+        return transports.start(listener);
     }
 
     private NioTransport start(TransportConfig config, TransportListener listener) {
-        NioTransport t = Loopback.start(config, listener);
-        transports.add(t);
-        return t;
+        return transports.start(config, listener);
     }
 
     @Test

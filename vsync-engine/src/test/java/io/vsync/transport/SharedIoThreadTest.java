@@ -21,17 +21,15 @@ import org.junit.jupiter.api.Test;
  * thread's passes.
  */
 class SharedIoThreadTest {
-    private final List<NioTransport> transports = new ArrayList<>();
+    private final StartedTransports transports = new StartedTransports();
 
     @AfterEach
     void closeAll() {
-        transports.forEach(NioTransport::close);
+        transports.close();
     }
 
     private NioTransport start(TransportListener listener) {
-        NioTransport t = Loopback.start(listener);
-        transports.add(t);
-        return t;
+        return transports.start(listener);
     }
 
     private static List<Long> incarnations(List<ProtocolMessage> messages) {
