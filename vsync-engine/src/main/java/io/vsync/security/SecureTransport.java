@@ -100,6 +100,8 @@ public final class SecureTransport implements Transport {
     private static final int MAX_WAITING_FRAMES = TxSession.MAX_WAITING_FRAMES;
     private static final long MAX_WAITING_BYTES = TxSession.MAX_WAITING_BYTES;
     private static final long HOUSEKEEPING_MILLIS = 50;
+    /** Plaintext bytes sealed together at most when a batch of multicasts is sealed as one. */
+    static final int SHARED_BATCH_BYTES = 64 * 1024;
 
     private final Transport inner;
     private final TransportListener listener;
@@ -115,6 +117,10 @@ public final class SecureTransport implements Transport {
     private final Map<String, TxSession> tx = new ConcurrentHashMap<>();
     /** This process's K_sv per view and counters; its lock orders the shared sends (before any session's lock). */
     private SenderKeys ownSenderKeys;
+    /** The batching sender's thread ({@link #batchSendsOfCurrentThread}), or null. */
+    private volatile Thread batchingThread;
+    /** Its multicasts of the current batch, sealed together; guarded by {@code ownSenderKeys}' lock. */
+    private final SharedBatch pendingShared;
     /** Per sending thread, where a message is encoded before it is sealed. */
     private final ThreadLocal<byte[]> sendBuffers = ThreadLocal.withInitial(() -> new byte[2048]);
     /** Receiving state; every field below and every RxPeer is guarded by {@code rxLock}. */
@@ -153,6 +159,7 @@ public final class SecureTransport implements Transport {
         this.ownPublic = keys.publicKey();
         this.views = new ViewKeys(this, groupKeys, keys, stats, log, random);
         this.handshake = new Handshake(this, keys, groupKeys, stats, log, random);
+        this.pendingShared = new SharedBatch(Math.min(SHARED_BATCH_BYTES, config.maxFrameLength()));
         this.inner = innerFactory.apply(config.withMaxFrameLength(config.maxFrameLength() + ENVELOPE_OVERHEAD),
                 new InnerListener());
     }
@@ -187,14 +194,33 @@ public final class SecureTransport implements Transport {
         return inner.host(work);
     }
 
+    /**
+     * The batching thread's multicasts are also sealed together: those of one batch for the same
+     * group, view and peers become one envelope ({@link SharedBatch}) at the end of the batch.
+     */
     @Override
     public void batchSendsOfCurrentThread() {
+        batchingThread = Thread.currentThread();
         inner.batchSendsOfCurrentThread();
     }
 
     @Override
     public void endSendBatch() {
+        flushSharedBatch();
         inner.endSendBatch();
+    }
+
+    /** Seals and hands over the batching thread's pending multicasts, if this is that thread and it has any. */
+    private void flushSharedBatch() {
+        if (Thread.currentThread() != batchingThread || ownSenderKeys == null) {
+            return;
+        }
+        synchronized (ownSenderKeys) {
+            if (!pendingShared.isEmpty()) {
+                List<String> peers = pendingShared.peers();
+                innerSend(peers, pendingShared.seal());
+            }
+        }
     }
 
     @Override
@@ -216,12 +242,22 @@ public final class SecureTransport implements Transport {
         // that hold the view key (a multicast), else once per peer. Waiting frames copy it.
         EncodedFrame frame = codec.encodeFrame(message); // throws IllegalArgumentException when over the frame cap
         int len = frame.length() - FrameCodec.LENGTH_BYTES;
-        byte[] body = sendBuffer(len);
-        frame.copyTo(ByteBuffer.wrap(body, 0, len), FrameCodec.LENGTH_BYTES);
+        boolean group = message instanceof Data || message instanceof OrderToken;
+        if (group && toAddresses.size() > 1 && Thread.currentThread() == batchingThread
+                && continueSharedBatch((GroupMessage) message, toAddresses, frame, len)) {
+            return;
+        }
+        // The body goes after room for a record header, so a shared envelope seals it in place.
+        int at = SharedBatch.RECORD_HEADER;
+        byte[] body = sendBuffer(at + len);
+        frame.copyTo(ByteBuffer.wrap(body, at, len), FrameCodec.LENGTH_BYTES);
         if (message instanceof Commit commit) {
             views.observeCommit(commit, toAddresses);
         }
-        if (message instanceof Data || message instanceof OrderToken) {
+        if (!group || toAddresses.size() < 2) {
+            flushSharedBatch(); // whatever the batch holds was sent first: it goes out first
+        }
+        if (group) {
             GroupMessage m = (GroupMessage) message;
             long viewId = viewIdOf(m);
             byte[] groupUtf8 = m.group().getBytes(StandardCharsets.UTF_8);
@@ -230,18 +266,34 @@ public final class SecureTransport implements Transport {
             for (String to : rest) {
                 TxSession s = session(to);
                 synchronized (s) {
-                    s.submitGroup(m.group(), groupUtf8, viewId, body, 0, len);
+                    s.submitGroup(m.group(), groupUtf8, viewId, body, at, len);
                 }
             }
         } else {
             for (String to : toAddresses) {
                 TxSession s = session(to);
                 synchronized (s) {
-                    s.submitLink(K_MESSAGE, body, 0, len);
+                    s.submitLink(K_MESSAGE, body, at, len);
                 }
             }
         }
         views.askForKeys();
+    }
+
+    /**
+     * Adds a multicast to the batching thread's pending batch when it goes to the same peers of
+     * the same view as the batch: encoded straight into it, without the readiness checks that
+     * admitted the batch's first message (only this thread's own sends could change what they
+     * found, and those seal the batch first).
+     */
+    private boolean continueSharedBatch(GroupMessage m, Collection<String> to, EncodedFrame frame, int len) {
+        synchronized (ownSenderKeys) {
+            if (!pendingShared.continues(m.group(), viewIdOf(m), to, len)) {
+                return false;
+            }
+            pendingShared.append(frame, len);
+            return true;
+        }
     }
 
     /** This thread's buffer for encoded bodies, at least {@code n} bytes. */
@@ -259,14 +311,20 @@ public final class SecureTransport implements Transport {
      * to every peer ready for it: its session is up, nothing waits on it (sender order), and it
      * is known to hold the view key (else it could not authenticate the frame).
      *
+     * <p>The batching thread adds it to its batch instead when every peer is ready; anything else
+     * it sends first seals the batch, so each peer still gets frames in the order they were sent.
+     *
+     * @param body the encoded frame at {@code body[4..4+len)}, with room for a record header before it
      * @return the peers it was not sent to, which get a frame of their own session
      */
     private Collection<String> sendShared(String group, byte[] groupUtf8, long viewId, Collection<String> to,
                                           byte[] body, int len) {
+        boolean batching = Thread.currentThread() == batchingThread;
         // One lock around numbering and handing over: numbers reach every peer in increasing order.
         synchronized (ownSenderKeys) {
             SenderKeys.SenderKey key = ownSenderKeys.get(group, viewId);
             if (key == null) {
+                flushSharedBatch();
                 return to; // the per-session path queues them until the key is here
             }
             List<String> ready = new ArrayList<>(to.size());
@@ -286,18 +344,21 @@ public final class SecureTransport implements Transport {
                     rest.add(peer);
                 }
             }
+            if (batching && rest == null) {
+                if (!pendingShared.continues(group, viewId, ready, len)) {
+                    flushSharedBatch();
+                    pendingShared.start(group, groupUtf8, viewId, ready, key);
+                }
+                pendingShared.append(body, SharedBatch.RECORD_HEADER, len);
+                return List.of();
+            }
+            flushSharedBatch();
             if (ready.isEmpty()) {
                 return to;
             }
-            long n = ++key.counter;
-            int labelEnd = Wire.HEADER + 1 + groupUtf8.length + 8 + 8;
-            byte[] envelope = new byte[labelEnd + len + Crypto.TAG_BYTES];
-            envelope[0] = (byte) MAGIC;
-            envelope[1] = (byte) VERSION;
-            envelope[2] = (byte) GROUP_SHARED;
-            Wire.i64(envelope, Wire.i64(envelope, Wire.string(envelope, Wire.HEADER, groupUtf8), viewId), n);
-            key.seal(n, envelope, labelEnd, body, 0, len);
-            innerSend(ready, envelope);
+            SharedBatch.putLength(body, 0, len);
+            innerSend(ready, SharedBatch.envelope(groupUtf8, viewId, ++key.counter, key, body, 0,
+                    SharedBatch.RECORD_HEADER + len));
             return rest == null ? List.of() : rest;
         }
     }
@@ -703,9 +764,21 @@ public final class SecureTransport implements Transport {
             return;
         }
         key.counter = counter;
-        ProtocolMessage m = groupMessage(from, peer, group, viewId, b, labelEnd, plain);
-        if (m != null) {
-            deliverInOrder(from, peer, m, now);
+        notePeerHolds(from, group, viewId); // it sealed with the view key: it holds it
+        // The records: each an encoded frame, handed over in order. An authentic sender never
+        // writes a bad length, so one ends the envelope (what came before it stays delivered).
+        int end = labelEnd + plain;
+        for (int at = labelEnd; at < end; ) {
+            int n = end - at < SharedBatch.RECORD_HEADER ? -1 : SharedBatch.getLength(b, at);
+            at += SharedBatch.RECORD_HEADER;
+            if (n < FrameCodec.BODY_HEADER_BYTES || n > end - at) {
+                throw new Bin.BadEnvelope("bad record length in a shared envelope");
+            }
+            ProtocolMessage m = decodeGroupMessage(from, peer, group, viewId, b, at, n);
+            if (m != null) {
+                deliverInOrder(from, peer, m, now);
+            }
+            at += n;
         }
     }
 
@@ -725,6 +798,23 @@ public final class SecureTransport implements Transport {
     /** The group message sealed in {@code b[from..from+length)}, or null (counted) when it does not decode or match its label. */
     private ProtocolMessage groupMessage(String from, RxPeer peer, String group, long viewId, byte[] b, int off,
                                          int length) {
+        ProtocolMessage m = decodeGroupMessage(from, peer, group, viewId, b, off, length);
+        if (m != null) {
+            notePeerHolds(from, group, viewId); // it sealed with the view key: it holds it
+        }
+        return m;
+    }
+
+    private void notePeerHolds(String from, String group, long viewId) {
+        TxSession back = tx.get(from);
+        if (back != null) {
+            back.notePeerHolds(group, viewId);
+        }
+    }
+
+    /** As {@link #groupMessage}, without noting that the sender holds the view key. */
+    private ProtocolMessage decodeGroupMessage(String from, RxPeer peer, String group, long viewId, byte[] b,
+                                               int off, int length) {
         ProtocolMessage m;
         try {
             m = decoder(peer).decodeBody(ByteBuffer.wrap(b, off, length));
@@ -738,10 +828,6 @@ public final class SecureTransport implements Transport {
             log.log(Level.WARNING, "mislabelled", from, "dropped group traffic from {0} whose sealed content does "
                     + "not match its label", from);
             return null;
-        }
-        TxSession back = tx.get(from);
-        if (back != null) {
-            back.notePeerHolds(group, viewId); // it sealed with the view key: it holds it
         }
         return m;
     }
@@ -909,8 +995,9 @@ public final class SecureTransport implements Transport {
                     return null;
                 }
                 byte[] b = new byte[envelope.length];
-                int plain = key.open(counter, envelope, r.position(), r.remaining(), b);
-                return codec.decodeBody(ByteBuffer.wrap(b, r.position(), plain));
+                int at = r.position();
+                key.open(counter, envelope, at, r.remaining(), b); // the first record's message:
+                return codec.decodeBody(ByteBuffer.wrap(b, at + SharedBatch.RECORD_HEADER, SharedBatch.getLength(b, at)));
             }
             r.i64();
             long seq = r.i64();

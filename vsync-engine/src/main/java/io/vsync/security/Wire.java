@@ -9,10 +9,11 @@ import java.nio.charset.StandardCharsets;
 final class Wire {
     static final int MAGIC = 0x53;
     /**
-     * 3: multicasts sealed once for all receivers ({@link #GROUP_SHARED}, {@link SenderKeys});
-     * 2 had group frames per session only.
+     * 4: a GROUP_SHARED envelope holds a batch of records ({@link SharedBatch}); 3: multicasts
+     * sealed once for all receivers ({@link #GROUP_SHARED}, {@link SenderKeys}); 2 had group
+     * frames per session only.
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     static final int OFFER = 1;
     static final int ACCEPT = 2;
     static final int REJECT = 3;
@@ -23,8 +24,9 @@ final class Wire {
     /** Group traffic under K_gv only: sent once the peer is known to hold the view key. */
     static final int GROUP_DIRECT = 7;
     /**
-     * A multicast sealed once under the sender's key of the view (K_sv), the same bytes to every
+     * Multicasts sealed once under the sender's key of the view (K_sv), the same bytes to every
      * receiver that is known to hold the view key: no session id, a per-sender counter instead.
+     * The plaintext is one or more records ({@code u32 length ‖ frame body}).
      */
     static final int GROUP_SHARED = 8;
 

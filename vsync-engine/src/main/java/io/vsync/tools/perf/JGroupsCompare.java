@@ -63,7 +63,11 @@ final class JGroupsCompare {
 
     /** Runs one test of the JGroups harness, echoing its lines and keeping its MEDIAN lines. */
     void run(String what) throws Exception {
-        Map<String, String> env = jgEnv;
+        Map<String, String> env = new java.util.LinkedHashMap<>(jgEnv);
+        String burst = p.s2("lat-burst", "burst", "0");
+        if (what.equals("latency") && !burst.equals("0")) {
+            env.put("EXTRA", "burst=" + burst); // the same JIT warm-up round as ours before each latency run
+        }
         Path script = jgScript;
         p.say("JGroups harness: " + env + " " + script + " " + what + "; load " + PerfCommand.loadAverage());
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), what).redirectErrorStream(true);

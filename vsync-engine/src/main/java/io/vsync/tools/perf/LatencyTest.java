@@ -30,6 +30,7 @@ final class LatencyTest {
         int count = p.i("count", 20_000);
         int warm = Integer.parseInt(p.s2("lat-warmup", "warmup", "10000"));
         int rate = p.i("rate", 2_000);
+        long burst = Long.parseLong(p.s2("lat-burst", "burst", "0"));
         String name = "vsync.latency." + kind + p.securitySuffix();
         for (int run = 1; run <= runs; run++) {
             String tag = "latency-" + kind + "-r" + run;
@@ -53,6 +54,12 @@ final class LatencyTest {
                 }
                 if (acker < 0) {
                     acker = sender == n - 1 ? n - 2 : n - 1;
+                }
+                if (burst > 0) {
+                    // JIT warm-up of the whole stack, as the JGroups harness's burst=N does: a
+                    // flat-out throughput round of the same kind, every member sending
+                    new ThroughputTest(p).round(cl, 0, burst, size, kind);
+                    Thread.sleep(500);
                 }
                 int total = count + warm;
                 for (MemberProcess c : cl) {
@@ -84,6 +91,9 @@ final class LatencyTest {
                     f.put("rate", rate);
                     f.put("count", count);
                     f.put("warmup", warm);
+                    if (burst > 0) {
+                        f.put("burst", burst);
+                    }
                     f.put("run", run);
                     f.put("sender", "m" + sender + (("m" + sender).equals(leader) ? "(leader)" : "(non-leader)"));
                     f.put("acker", "m" + acker);
@@ -103,7 +113,8 @@ final class LatencyTest {
             }
         }
         for (String variant : List.of("self", "ack")) {
-            p.median(name + " " + variant, "n=" + n + " msg=" + size + " rate=" + rate + " count=" + count,
+            p.median(name + " " + variant, "n=" + n + " msg=" + size + " rate=" + rate + " count=" + count
+                    + " warmup=" + warm + (burst > 0 ? " burst=" + burst : ""),
                     "p50_us", "p99_us", "p999_us", "cpu_us_per_msg");
         }
     }

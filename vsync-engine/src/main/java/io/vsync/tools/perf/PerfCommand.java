@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  *   perf throughput [--runs 5] [--msgs 100000] [--warmup 500000] [--size 1000] [--kinds ordered,fifo]
+ *                   [--settle 0] (up to N more warm-up rounds of a fifth of --warmup while the JIT is busy)
  *   perf latency    [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--size 1000] [--kinds ordered,fifo]
+ *                   [--burst 0] (a flat-out throughput round of N messages first, as the harness's burst=N;
+ *                   compare passes it to the harness too)
  *                   (--kinds: any of fifo, causal, ordered, safe; throughput too)
  *   perf query      [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--q-size 64] [--q-timeout-ms 10000]
  *   perf flush      [--runs 3] [--count 20000] [--rate 2000] [--warmup 10000] [--size 1000]
@@ -37,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  *   perf compare    (each of ours, then the same of the JGroups harness, interleaved; side by side)
  *                   [--tests throughput,latency,viewchange]
  * common: [--start together|sequential] [--stop sequential|together] [--codec raw|cbor] [--outstanding 0] [--window BYTES]
- *         [--security off|secret] (secret: members share a fresh cluster secret; names end in ".secret")
+ *         [--security off|secret|both] (secret: members share a fresh cluster secret; names end in ".secret";
+ *         both: throughput alternates runs without and with it and prints the cost)
  *         [--heap-mb 1024] [--jvm-opts "-XX:+UseG1GC"] [--logs DIR] [--base-port 27800] [--dump] [--jfr]
  *         [--jgroups DIR] (compare only)
  * </pre>
@@ -62,8 +66,10 @@ public final class PerfCommand {
     private final Map<String, List<Map<String, Double>>> metrics = new LinkedHashMap<>();
     private final Map<String, String> medians = new LinkedHashMap<>();
     private int clusterSeq;
-    /** The cluster secret the members share under {@code --security secret}, else null. */
+    /** The cluster secret the members share under {@code --security secret|both}, else null. */
     private final Path secretFile;
+    /** Whether the clusters started next use {@link #secretFile}: flips run by run under {@code both}. */
+    private boolean secure;
 
     private PerfCommand(Map<String, String> opt, PrintStream out) throws IOException {
         this.opt = opt;
@@ -73,6 +79,7 @@ public final class PerfCommand {
                 Path.of(home, "logs", "perf-" + LocalDateTime.now().format(STAMP)).toString()));
         Files.createDirectories(logDir);
         this.secretFile = secretFileFor(opt.getOrDefault("security", "off"), logDir);
+        this.secure = secretFile != null;
         this.results = new PrintWriter(Files.newBufferedWriter(logDir.resolve("results.txt"), StandardCharsets.UTF_8), true);
     }
 
@@ -301,6 +308,7 @@ public final class PerfCommand {
             case "off":
                 return null;
             case "secret":
+            case "both":
                 byte[] random = new byte[32];
                 new java.security.SecureRandom().nextBytes(random);
                 Path file = logDir.resolve("cluster-secret");
@@ -310,13 +318,26 @@ public final class PerfCommand {
                 Files.writeString(file, java.util.HexFormat.of().formatHex(random));
                 return file;
             default:
-                throw new IllegalArgumentException("--security must be off or secret, not '" + security + "'");
+                throw new IllegalArgumentException("--security must be off, secret or both, not '" + security + "'");
         }
     }
 
     /** The suffix of the RESULT names: ".secret" when the members run with a cluster secret. */
     String securitySuffix() {
-        return secretFile == null ? "" : ".secret";
+        return secure ? ".secret" : "";
+    }
+
+    /** {@code --security both}: each run of a test measures without and with the secret, alternated. */
+    boolean securityBoth() {
+        return "both".equals(opt.get("security"));
+    }
+
+    /** Whether the clusters started from now on share the cluster secret (only with one to share). */
+    void useSecurity(boolean on) {
+        if (on && secretFile == null) {
+            throw new IllegalStateException("no cluster secret: run with --security secret or both");
+        }
+        secure = on;
     }
 
     /** --kinds: multicast primitives by test name (fifo send, causalSend, orderedSend, safeSend). */
@@ -416,7 +437,7 @@ public final class PerfCommand {
                 if (opt.containsKey("window")) {
                     mo.put("window", opt.get("window"));
                 }
-                if (secretFile != null) {
+                if (secure) {
                     mo.put("secret-file", secretFile.toString());
                 }
                 for (Map.Entry<String, String> e : mo.entrySet()) {

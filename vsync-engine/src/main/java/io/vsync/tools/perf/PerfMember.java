@@ -131,43 +131,77 @@ final class PerfMember {
 
     /**
      * CPU ns so far of this JVM's threads by role: the engine's protocol, I/O and delivery
-     * threads, the JIT compilers, every other Java thread; "vm" is the rest of the process
-     * (GC and other VM threads, which are not Java threads).
+     * threads, the JIT compilers, the garbage collector, every other Java thread; "vm" is the
+     * rest of the process. Read from {@code /proc/self/task} where it exists, since the JMX
+     * thread bean hides the compiler threads and never lists the collector's.
      */
     static String threadCpu() {
+        long[] byRole = new long[ROLES.size()];
+        if (!procTaskCpu(byRole)) {
+            jmxThreadCpu(byRole);
+        }
+        long known = 0;
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < ROLES.size(); i++) {
+            known += byRole[i];
+            s.append("thr_").append(ROLES.get(i)).append('=').append(byRole[i]).append(' ');
+        }
+        return s.append("thr_vm=").append(Math.max(0, cpuNanos() - known)).toString();
+    }
+
+    /** The roles {@link #threadCpu} reports besides "vm", in the order of its counters. */
+    static final List<String> ROLES = List.of("protocol", "io", "deliver", "jit", "gc", "sender", "other");
+
+    private static int role(String name) {
+        if (name.startsWith("vsync-protocol")) {
+            return 0;
+        } else if (name.startsWith("vsync-io")) {
+            return 1;
+        } else if (name.startsWith("vsync-deliver")) {
+            return 2;
+        } else if (name.contains("Compiler") || name.contains("CompilerThre")) {
+            return 3;
+        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread")) {
+            return 4;
+        } else if (name.startsWith("tp-sender")) {
+            return 5;
+        }
+        return 6;
+    }
+
+    private static boolean procTaskCpu(long[] byRole) {
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return false;
+        }
+        long tickNs = 10_000_000L; // USER_HZ is 100 on every Linux the JDK runs on
+        for (java.io.File task : tasks) {
+            try {
+                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close);
+                String[] f = stat.substring(close + 2).split(" ");
+                // after the name: state is field 0, utime field 11, stime field 12
+                byRole[role(name)] += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tickNs;
+            } catch (java.io.IOException | RuntimeException e) {
+                // a thread that ended while being read: its time is in "vm" from now on
+            }
+        }
+        return true;
+    }
+
+    private static void jmxThreadCpu(long[] byRole) {
         java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long proto = 0;
-        long io = 0;
-        long deliver = 0;
-        long jit = 0;
-        long sender = 0;
-        long other = 0;
         for (java.lang.management.ThreadInfo ti : tmx.getThreadInfo(tmx.getAllThreadIds())) {
             if (ti == null) {
                 continue;
             }
             long t = tmx.getThreadCpuTime(ti.getThreadId());
-            if (t < 0) {
-                continue;
-            }
-            String name = ti.getThreadName();
-            if (name.startsWith("vsync-protocol")) {
-                proto += t;
-            } else if (name.startsWith("vsync-io")) {
-                io += t;
-            } else if (name.startsWith("vsync-deliver")) {
-                deliver += t;
-            } else if (name.contains("Compiler")) {
-                jit += t;
-            } else if (name.startsWith("tp-sender")) {
-                sender += t;
-            } else {
-                other += t;
+            if (t >= 0) {
+                byRole[role(ti.getThreadName())] += t;
             }
         }
-        long vm = cpuNanos() - proto - io - deliver - jit - sender - other;
-        return "thr_protocol=" + proto + " thr_io=" + io + " thr_deliver=" + deliver + " thr_jit=" + jit
-                + " thr_sender=" + sender + " thr_other=" + other + " thr_vm=" + vm;
     }
 
     static synchronized void emit(String s) {
