@@ -533,6 +533,30 @@ public final class PerfCommand {
      * measured window starts, which showed up as a burst of slow samples there; the JGroups
      * harness does nothing at that moment either.
      */
+    /**
+     * CPU ns so far of the members' threads by role ({@link PerfMember#ROLES}, then the rest of
+     * the process), summed over the members, read from {@code /proc/<pid>/task} from outside (so
+     * the members do nothing at that instant); all zero where there is no {@code /proc}.
+     */
+    static long[] clusterCpuByRole(List<MemberProcess> cl) {
+        long[] byRole = new long[PerfMember.ROLES.size()];
+        for (MemberProcess c : cl) {
+            java.io.File[] tasks = new java.io.File("/proc/" + c.process.pid() + "/task").listFiles();
+            for (java.io.File task : tasks == null ? new java.io.File[0] : tasks) {
+                try {
+                    String stat = Files.readString(task.toPath().resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    String[] f = stat.substring(close + 2).split(" ");
+                    byRole[PerfMember.role(stat.substring(stat.indexOf('(') + 1, close))] +=
+                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended while being read
+                }
+            }
+        }
+        return byRole;
+    }
+
     static long clusterCpuNs(List<MemberProcess> cl) {
         long sum = 0;
         for (MemberProcess c : cl) {

@@ -152,7 +152,7 @@ final class PerfMember {
     /** The roles {@link #threadCpu} reports besides "vm", in the order of its counters. */
     static final List<String> ROLES = List.of("protocol", "io", "deliver", "jit", "gc", "sender", "other");
 
-    private static int role(String name) {
+    static int role(String name) {
         if (name.startsWith("vsync-protocol")) {
             return 0;
         } else if (name.startsWith("vsync-io")) {
