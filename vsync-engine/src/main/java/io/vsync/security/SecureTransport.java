@@ -1041,6 +1041,22 @@ public final class SecureTransport implements Transport {
         }
     }
 
+    /**
+     * Seals {@code records} (the plaintext of a GROUP_SHARED envelope, records or not) under this
+     * process's K_sv with its next counter: what only an authentic sender could produce, so the
+     * tests can reach the record parser.
+     */
+    byte[] sealSharedForTest(String group, long viewId, byte[] records) {
+        synchronized (ownSenderKeys) {
+            SenderKeys.SenderKey key = ownSenderKeys.get(group, viewId);
+            if (key == null) {
+                throw new IllegalStateException("no key for view " + viewId);
+            }
+            return SharedBatch.envelope(group.getBytes(StandardCharsets.UTF_8), viewId, ++key.counter, key, records,
+                    0, records.length);
+        }
+    }
+
     /** Asks {@code peer} for the key of a view now, as a member missing it would: what a former member can try. */
     void askForViewKey(String group, long viewId, String peer) {
         views.requestKey(group, viewId, peer);

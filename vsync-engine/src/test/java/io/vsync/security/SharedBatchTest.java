@@ -126,6 +126,36 @@ class SharedBatchTest {
     }
 
     @Test
+    void aBadRecordLengthInAnAuthenticEnvelopeEndsItAfterTheRecordsBeforeIt() {
+        byte[] good = body(SecureTransportTest.data("g", 2, a, 10, "first"));
+        for (int badLength : new int[] {0, 3, 1_000_000, -1}) {
+            mesh.inbox(b).messages.clear();
+            byte[] records = new byte[2 * SharedBatch.RECORD_HEADER + good.length + 2];
+            SharedBatch.putLength(records, 0, good.length);
+            System.arraycopy(good, 0, records, SharedBatch.RECORD_HEADER, good.length);
+            SharedBatch.putLength(records, SharedBatch.RECORD_HEADER + good.length, badLength);
+            long malformedBefore = mesh.node(b).securityStats().malformedEnvelopes();
+            mesh.inject(a, b, mesh.node(a).sealSharedForTest("g", 2, records));
+            assertThat(texts(b)).as("length %d", badLength).containsExactly("first");
+            assertThat(mesh.node(b).securityStats().malformedEnvelopes()).isEqualTo(malformedBefore + 1);
+        }
+        assertThat(mesh.node(b).internalErrors.get()).isZero();
+        multicast(11, "still delivering");
+        mesh.node(a).endSendBatch();
+        mesh.pump();
+        assertThat(texts(b)).endsWith("still delivering");
+    }
+
+    /** The encoded body of a frame, as a record carries it. */
+    private static byte[] body(ProtocolMessage m) {
+        io.vsync.codec.EncodedFrame frame = new io.vsync.codec.FrameCodec(1 << 20).encodeFrame(m);
+        int len = frame.length() - io.vsync.codec.FrameCodec.LENGTH_BYTES;
+        byte[] out = new byte[len];
+        frame.copyTo(java.nio.ByteBuffer.wrap(out), io.vsync.codec.FrameCodec.LENGTH_BYTES);
+        return out;
+    }
+
+    @Test
     void sendsFromAnotherThreadAreNotHeldInTheBatch() throws Exception {
         Thread other = new Thread(() -> multicast(10, "from another thread"));
         other.start();
