@@ -104,7 +104,8 @@ final class PerfMember {
         b.payloadCodec("cbor".equals(opts.getOrDefault("codec", "raw")) ? JacksonPayloadCodec.cbor() : new RawBytesCodec());
         engine = b.build();
         group = engine.group(GROUP);
-        group.handle(byte[].class, this::onMessage);
+        group.handle(byte[].class, (a, info) -> onMessage(a, 0, a.length, info)); // --codec cbor
+        group.handle(RawView.class, (v, info) -> onMessage(v.array(), v.offset(), v.length(), info));
         group.onViewChange(this::onView);
         queries = new QueryAsker(group, idx, n);
     }
@@ -228,19 +229,19 @@ final class PerfMember {
         emit("@VIEW " + epochMicros() + " " + v.id() + " " + v.size() + " m" + idxOf(v.leader()) + " " + sb);
     }
 
-    private void onMessage(byte[] a, DeliveryInfo info) {
-        if (a.length < HDR) {
+    private void onMessage(byte[] a, int off, int len, DeliveryInfo info) {
+        if (len < HDR) {
             return;
         }
         ByteBuffer b = ByteBuffer.wrap(a);
-        int type = b.getInt(0);
-        int sender = b.getInt(4);
-        int seq = b.getInt(8);
-        int round = b.getInt(12);
+        int type = b.getInt(off);
+        int sender = b.getInt(off + 4);
+        int seq = b.getInt(off + 8);
+        int round = b.getInt(off + 12);
         switch (type) {
             case T_TP -> onTp(sender, seq, round);
-            case T_LAT -> onLat(info, sender, seq, round, b.getLong(16));
-            case T_ACK -> onAck(seq, b.getLong(16));
+            case T_LAT -> onLat(info, sender, seq, round, b.getLong(off + 16));
+            case T_ACK -> onAck(seq, b.getLong(off + 16));
             default -> {
             }
         }

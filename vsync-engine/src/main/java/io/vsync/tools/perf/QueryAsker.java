@@ -37,6 +37,7 @@ final class QueryAsker {
         this.idx = idx;
         this.n = n;
         group.handleQuery(byte[].class, this::answer);
+        group.handleQuery(RawView.class, (v, info) -> answer(v.toBytes(), info)); // the raw codec's requests
     }
 
     /** Before a run, with no query in flight: counting starts from zero at every member. */
