@@ -104,6 +104,7 @@ public final class SecureTransport implements Transport {
     static final int SHARED_BATCH_BYTES = 64 * 1024;
 
     private final Transport inner;
+    private final int maxSharedBatchBytes;
     private final TransportListener listener;
     private final FrameCodec codec;
     private final ClusterKeys keys;
@@ -115,12 +116,10 @@ public final class SecureTransport implements Transport {
     private final ViewKeys views;
     private final Handshake handshake;
     private final Map<String, TxSession> tx = new ConcurrentHashMap<>();
-    /** This process's K_sv per view and counters; its lock orders the shared sends (before any session's lock). */
-    private SenderKeys ownSenderKeys;
-    /** The batching sender's thread ({@link #batchSendsOfCurrentThread}), or null. */
+    /** Multicasts sealed once for all peers, and the batching thread's batch of them; set by start(). */
+    private volatile SharedSender shared;
+    /** The batching thread, if one asked before start() made {@link #shared}. */
     private volatile Thread batchingThread;
-    /** Its multicasts of the current batch, sealed together; guarded by {@code ownSenderKeys}' lock. */
-    private final SharedBatch pendingShared;
     /** Per sending thread, where a message is encoded before it is sealed. */
     private final ThreadLocal<byte[]> sendBuffers = ThreadLocal.withInitial(() -> new byte[2048]);
     /** Receiving state; every field below and every RxPeer is guarded by {@code rxLock}. */
@@ -159,7 +158,7 @@ public final class SecureTransport implements Transport {
         this.ownPublic = keys.publicKey();
         this.views = new ViewKeys(this, groupKeys, keys, stats, log, random);
         this.handshake = new Handshake(this, keys, groupKeys, stats, log, random);
-        this.pendingShared = new SharedBatch(Math.min(SHARED_BATCH_BYTES, config.maxFrameLength()));
+        this.maxSharedBatchBytes = Math.min(SHARED_BATCH_BYTES, config.maxFrameLength());
         this.inner = innerFactory.apply(config.withMaxFrameLength(config.maxFrameLength() + ENVELOPE_OVERHEAD),
                 new InnerListener());
     }
@@ -169,7 +168,11 @@ public final class SecureTransport implements Transport {
     @Override
     public void start() throws IOException {
         inner.start();
-        ownSenderKeys = new SenderKeys(groupKeys, inner.localAddress(), ownPublic);
+        shared = new SharedSender(new SenderKeys(groupKeys, inner.localAddress(), ownPublic), maxSharedBatchBytes,
+                this::session, this::innerSend);
+        if (batchingThread != null) {
+            shared.batchSendsOf(batchingThread);
+        }
         localAddress = inner.localAddress();
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vsync-security-" + localAddress);
@@ -201,26 +204,20 @@ public final class SecureTransport implements Transport {
     @Override
     public void batchSendsOfCurrentThread() {
         batchingThread = Thread.currentThread();
+        SharedSender s = shared;
+        if (s != null) {
+            s.batchSendsOf(batchingThread);
+        }
         inner.batchSendsOfCurrentThread();
     }
 
     @Override
     public void endSendBatch() {
-        flushSharedBatch();
+        SharedSender s = shared;
+        if (s != null) {
+            s.flush();
+        }
         inner.endSendBatch();
-    }
-
-    /** Seals and hands over the batching thread's pending multicasts, if this is that thread and it has any. */
-    private void flushSharedBatch() {
-        if (Thread.currentThread() != batchingThread || ownSenderKeys == null) {
-            return;
-        }
-        synchronized (ownSenderKeys) {
-            if (!pendingShared.isEmpty()) {
-                List<String> peers = pendingShared.peers();
-                innerSend(peers, pendingShared.seal());
-            }
-        }
     }
 
     @Override
@@ -243,8 +240,8 @@ public final class SecureTransport implements Transport {
         EncodedFrame frame = codec.encodeFrame(message); // throws IllegalArgumentException when over the frame cap
         int len = frame.length() - FrameCodec.LENGTH_BYTES;
         boolean group = message instanceof Data || message instanceof OrderToken;
-        if (group && toAddresses.size() > 1 && Thread.currentThread() == batchingThread
-                && continueSharedBatch((GroupMessage) message, toAddresses, frame, len)) {
+        if (group && toAddresses.size() > 1 && shared.onBatchingThread() && shared.continueBatch(
+                ((GroupMessage) message).group(), viewIdOf((GroupMessage) message), toAddresses, frame, len)) {
             return;
         }
         // The body goes after room for a record header, so a shared envelope seals it in place.
@@ -255,14 +252,14 @@ public final class SecureTransport implements Transport {
             views.observeCommit(commit, toAddresses);
         }
         if (!group || toAddresses.size() < 2) {
-            flushSharedBatch(); // whatever the batch holds was sent first: it goes out first
+            shared.flush(); // whatever the batch holds was sent first: it goes out first
         }
         if (group) {
             GroupMessage m = (GroupMessage) message;
             long viewId = viewIdOf(m);
             byte[] groupUtf8 = m.group().getBytes(StandardCharsets.UTF_8);
             Collection<String> rest = toAddresses.size() > 1
-                    ? sendShared(m.group(), groupUtf8, viewId, toAddresses, body, len) : toAddresses;
+                    ? shared.send(m.group(), groupUtf8, viewId, toAddresses, body, len) : toAddresses;
             for (String to : rest) {
                 TxSession s = session(to);
                 synchronized (s) {
@@ -280,22 +277,6 @@ public final class SecureTransport implements Transport {
         views.askForKeys();
     }
 
-    /**
-     * Adds a multicast to the batching thread's pending batch when it goes to the same peers of
-     * the same view as the batch: encoded straight into it, without the readiness checks that
-     * admitted the batch's first message (only this thread's own sends could change what they
-     * found, and those seal the batch first).
-     */
-    private boolean continueSharedBatch(GroupMessage m, Collection<String> to, EncodedFrame frame, int len) {
-        synchronized (ownSenderKeys) {
-            if (!pendingShared.continues(m.group(), viewIdOf(m), to, len)) {
-                return false;
-            }
-            pendingShared.append(frame, len);
-            return true;
-        }
-    }
-
     /** This thread's buffer for encoded bodies, at least {@code n} bytes. */
     private byte[] sendBuffer(int n) {
         byte[] b = sendBuffers.get();
@@ -304,63 +285,6 @@ public final class SecureTransport implements Transport {
             sendBuffers.set(b);
         }
         return b;
-    }
-
-    /**
-     * Seals group traffic once under this process's K_sv of the view and hands the same envelope
-     * to every peer ready for it: its session is up, nothing waits on it (sender order), and it
-     * is known to hold the view key (else it could not authenticate the frame).
-     *
-     * <p>The batching thread adds it to its batch instead when every peer is ready; anything else
-     * it sends first seals the batch, so each peer still gets frames in the order they were sent.
-     *
-     * @param body the encoded frame at {@code body[4..4+len)}, with room for a record header before it
-     * @return the peers it was not sent to, which get a frame of their own session
-     */
-    private Collection<String> sendShared(String group, byte[] groupUtf8, long viewId, Collection<String> to,
-                                          byte[] body, int len) {
-        boolean batching = Thread.currentThread() == batchingThread;
-        // One lock around numbering and handing over: numbers reach every peer in increasing order.
-        synchronized (ownSenderKeys) {
-            SenderKeys.SenderKey key = ownSenderKeys.get(group, viewId);
-            if (key == null) {
-                flushSharedBatch();
-                return to; // the per-session path queues them until the key is here
-            }
-            List<String> ready = new ArrayList<>(to.size());
-            List<String> rest = null;
-            for (String peer : to) {
-                TxSession s = session(peer);
-                boolean ok;
-                synchronized (s) {
-                    ok = s.readyForShared(group, viewId);
-                }
-                if (ok) {
-                    ready.add(peer);
-                } else {
-                    if (rest == null) {
-                        rest = new ArrayList<>(to.size());
-                    }
-                    rest.add(peer);
-                }
-            }
-            if (batching && rest == null) {
-                if (!pendingShared.continues(group, viewId, ready, len)) {
-                    flushSharedBatch();
-                    pendingShared.start(group, groupUtf8, viewId, ready, key);
-                }
-                pendingShared.append(body, SharedBatch.RECORD_HEADER, len);
-                return List.of();
-            }
-            flushSharedBatch();
-            if (ready.isEmpty()) {
-                return to;
-            }
-            SharedBatch.putLength(body, 0, len);
-            innerSend(ready, SharedBatch.envelope(groupUtf8, viewId, ++key.counter, key, body, 0,
-                    SharedBatch.RECORD_HEADER + len));
-            return rest == null ? List.of() : rest;
-        }
     }
 
     /**
@@ -450,7 +374,7 @@ public final class SecureTransport implements Transport {
     }
 
     /** One envelope to several peers: the inner transport encodes it once and queues it to each. */
-    private void innerSend(List<String> to, byte[] envelope) {
+    void innerSend(List<String> to, byte[] envelope) {
         try {
             inner.send(to, tunnel(envelope));
         } catch (IllegalStateException e) { // closed underneath us
@@ -1047,14 +971,7 @@ public final class SecureTransport implements Transport {
      * tests can reach the record parser.
      */
     byte[] sealSharedForTest(String group, long viewId, byte[] records) {
-        synchronized (ownSenderKeys) {
-            SenderKeys.SenderKey key = ownSenderKeys.get(group, viewId);
-            if (key == null) {
-                throw new IllegalStateException("no key for view " + viewId);
-            }
-            return SharedBatch.envelope(group.getBytes(StandardCharsets.UTF_8), viewId, ++key.counter, key, records,
-                    0, records.length);
-        }
+        return shared.sealForTest(group.getBytes(StandardCharsets.UTF_8), group, viewId, records);
     }
 
     /** Asks {@code peer} for the key of a view now, as a member missing it would: what a former member can try. */
