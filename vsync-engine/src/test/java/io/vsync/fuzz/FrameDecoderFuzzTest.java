@@ -67,7 +67,7 @@ class FrameDecoderFuzzTest {
             opener = new SecureFuzzHarness();
         }
         Bounds bounds = new Bounds();
-        opener.feed(data.consumeInt(0, 3), data.consumeRemainingAsBytes());
+        opener.feed(data.consumeInt(0, 4), data.consumeRemainingAsBytes());
         bounds.check("opening a secure frame", 64L << 20, 2_000);
     }
 }

@@ -31,7 +31,8 @@ public final class SecureFuzzHarness {
 
     /**
      * @param layer 0: raw envelope; 1: envelope behind a valid header; 2: link plaintext under a
-     *              valid session tag; 3: group body under valid session and view-key tags
+     *              valid session tag; 3: group body under valid session and view-key tags; 4: the
+     *              records of a shared envelope sealed under the sender's K_sv
      */
     public void feed(int layer, byte[] bytes) {
         int before = pair.atB.messages.size();
@@ -48,8 +49,13 @@ public final class SecureFuzzHarness {
                 pair.a.sendLinkPlainForTest(pair.wireB.address, bytes);
                 authenticFeeds++;
             }
-            default -> {
+            case 3 -> {
                 pair.a.sendGroupBodyForTest(pair.wireB.address, "g", 2, bytes);
+                authenticFeeds++;
+            }
+            default -> { // an authentic shared envelope of arbitrary records: reaches the record parser
+                pair.wireB.listener.onMessage(pair.wireA.address,
+                        SecureFramePropertyTest.envelope(pair.a.sealSharedForTest("g", 2, bytes)));
                 authenticFeeds++;
             }
         }

@@ -146,6 +146,27 @@ class SharedBatchTest {
         assertThat(texts(b)).endsWith("still delivering");
     }
 
+    @Test
+    void arbitraryRecordsInAnAuthenticEnvelopeNeverBreakTheReceiver() {
+        java.util.Random random = new java.util.Random(20261127L); // seeded: a failure replays
+        byte[] good = body(SecureTransportTest.data("g", 2, a, 10, "valid"));
+        for (int i = 0; i < 3_000; i++) {
+            byte[] records = new byte[random.nextInt(400)];
+            random.nextBytes(records);
+            if (random.nextBoolean() && records.length >= SharedBatch.RECORD_HEADER + good.length) {
+                SharedBatch.putLength(records, 0, good.length); // a valid record first, then noise
+                System.arraycopy(good, 0, records, SharedBatch.RECORD_HEADER, good.length);
+            }
+            mesh.inject(a, b, mesh.node(a).sealSharedForTest("g", 2, records));
+        }
+        assertThat(mesh.node(b).internalErrors.get()).isZero();
+        mesh.inbox(b).messages.clear();
+        multicast(11, "still delivering");
+        mesh.node(a).endSendBatch();
+        mesh.pump();
+        assertThat(texts(b)).containsExactly("still delivering");
+    }
+
     /** The encoded body of a frame, as a record carries it. */
     private static byte[] body(ProtocolMessage m) {
         io.vsync.codec.EncodedFrame frame = new io.vsync.codec.FrameCodec(1 << 20).encodeFrame(m);
