@@ -72,7 +72,7 @@ final class LatencyTest {
                 long to = 60_000L + 1000L * total / rate;
                 cl.get(sender).await("@WARMED", to);
                 long cpu0 = PerfCommand.clusterCpuNs(cl);
-                long[] roles0 = PerfCommand.clusterCpuByRole(cl);
+                Map<String, long[]> threads0 = PerfCommand.clusterThreadCpu(cl);
                 Map<String, String> snt = PerfCommand.kv(cl.get(sender).await("@LATSENT", to));
                 Map<String, String> d = PerfCommand.kv(cl.get(sender).await("@LATDONE", to));
                 for (MemberProcess c : cl) {
@@ -80,10 +80,10 @@ final class LatencyTest {
                 }
                 // CPU of the three members per measured message at this rate (from the end of the warm-up)
                 double cpuPerMsg = (PerfCommand.clusterCpuNs(cl) - cpu0) / 1e3 / count;
-                long[] roles1 = PerfCommand.clusterCpuByRole(cl);
+                long[] roles = PerfCommand.cpuByRoleBetween(threads0, PerfCommand.clusterThreadCpu(cl));
                 StringBuilder split = new StringBuilder();
-                for (int i = 0; i < roles1.length; i++) {
-                    split.append(String.format(" %s=%.1f", PerfMember.ROLES.get(i), (roles1[i] - roles0[i]) / 1e3 / count));
+                for (int i = 0; i < roles.length; i++) {
+                    split.append(String.format(" %s=%.1f", PerfMember.ROLES.get(i), roles[i] / 1e3 / count));
                 }
                 p.say("run " + run + " CPU us per measured message, all members, by thread:" + split);
                 for (String variant : List.of("self", "ack")) {

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -534,12 +535,12 @@ public final class PerfCommand {
      * harness does nothing at that moment either.
      */
     /**
-     * CPU ns so far of the members' threads by role ({@link PerfMember#ROLES}, then the rest of
-     * the process), summed over the members, read from {@code /proc/<pid>/task} from outside (so
-     * the members do nothing at that instant); all zero where there is no {@code /proc}.
+     * CPU ns so far of each of the members' threads ("pid/tid" → {role index, ns}), read from
+     * {@code /proc/<pid>/task} from outside (so the members do nothing at that instant); empty
+     * where there is no {@code /proc}.
      */
-    static long[] clusterCpuByRole(List<MemberProcess> cl) {
-        long[] byRole = new long[PerfMember.ROLES.size()];
+    static Map<String, long[]> clusterThreadCpu(List<MemberProcess> cl) {
+        Map<String, long[]> threads = new HashMap<>();
         for (MemberProcess c : cl) {
             java.io.File[] tasks = new java.io.File("/proc/" + c.process.pid() + "/task").listFiles();
             for (java.io.File task : tasks == null ? new java.io.File[0] : tasks) {
@@ -547,12 +548,27 @@ public final class PerfCommand {
                     String stat = Files.readString(task.toPath().resolve("stat"));
                     int close = stat.lastIndexOf(')');
                     String[] f = stat.substring(close + 2).split(" ");
-                    byRole[PerfMember.role(stat.substring(stat.indexOf('(') + 1, close))] +=
-                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+                    threads.put(c.process.pid() + "/" + task.getName(), new long[] {
+                            PerfMember.role(stat.substring(stat.indexOf('(') + 1, close)),
+                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L});
                 } catch (IOException | RuntimeException e) {
                     // a thread that ended while being read
                 }
             }
+        }
+        return threads;
+    }
+
+    /**
+     * CPU ns by role ({@link PerfMember#ROLES}) between two {@link #clusterThreadCpu} snapshots,
+     * over the threads alive at the second: a thread that ended in between is left out rather
+     * than subtracted.
+     */
+    static long[] cpuByRoleBetween(Map<String, long[]> before, Map<String, long[]> after) {
+        long[] byRole = new long[PerfMember.ROLES.size()];
+        for (Map.Entry<String, long[]> e : after.entrySet()) {
+            long[] was = before.get(e.getKey());
+            byRole[(int) e.getValue()[0]] += e.getValue()[1] - (was == null ? 0 : was[1]);
         }
         return byRole;
     }
