@@ -104,7 +104,6 @@ public final class SecureTransport implements Transport {
     static final int SHARED_BATCH_BYTES = 64 * 1024;
 
     private final Transport inner;
-    private final int maxSharedBatchBytes;
     private final TransportListener listener;
     private final FrameCodec codec;
     private final ClusterKeys keys;
@@ -116,10 +115,8 @@ public final class SecureTransport implements Transport {
     private final ViewKeys views;
     private final Handshake handshake;
     private final Map<String, TxSession> tx = new ConcurrentHashMap<>();
-    /** Multicasts sealed once for all peers, and the batching thread's batch of them; set by start(). */
-    private volatile SharedSender shared;
-    /** The batching thread, if one asked before start() made {@link #shared}. */
-    private volatile Thread batchingThread;
+    /** Multicasts sealed once for all peers, and the batching thread's batch of them. */
+    private final SharedSender shared;
     /** Per sending thread, where a message is encoded before it is sealed. */
     private final ThreadLocal<byte[]> sendBuffers = ThreadLocal.withInitial(() -> new byte[2048]);
     /** Receiving state; every field below and every RxPeer is guarded by {@code rxLock}. */
@@ -158,7 +155,8 @@ public final class SecureTransport implements Transport {
         this.ownPublic = keys.publicKey();
         this.views = new ViewKeys(this, groupKeys, keys, stats, log, random);
         this.handshake = new Handshake(this, keys, groupKeys, stats, log, random);
-        this.maxSharedBatchBytes = Math.min(SHARED_BATCH_BYTES, config.maxFrameLength());
+        this.shared = new SharedSender(Math.min(SHARED_BATCH_BYTES, config.maxFrameLength()), this::session,
+                this::innerSend);
         this.inner = innerFactory.apply(config.withMaxFrameLength(config.maxFrameLength() + ENVELOPE_OVERHEAD),
                 new InnerListener());
     }
@@ -168,11 +166,7 @@ public final class SecureTransport implements Transport {
     @Override
     public void start() throws IOException {
         inner.start();
-        shared = new SharedSender(new SenderKeys(groupKeys, inner.localAddress(), ownPublic), maxSharedBatchBytes,
-                this::session, this::innerSend);
-        if (batchingThread != null) {
-            shared.batchSendsOf(batchingThread);
-        }
+        shared.start(new SenderKeys(groupKeys, inner.localAddress(), ownPublic));
         localAddress = inner.localAddress();
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vsync-security-" + localAddress);
@@ -203,20 +197,13 @@ public final class SecureTransport implements Transport {
      */
     @Override
     public void batchSendsOfCurrentThread() {
-        batchingThread = Thread.currentThread();
-        SharedSender s = shared;
-        if (s != null) {
-            s.batchSendsOf(batchingThread);
-        }
+        shared.batchSendsOf(Thread.currentThread());
         inner.batchSendsOfCurrentThread();
     }
 
     @Override
     public void endSendBatch() {
-        SharedSender s = shared;
-        if (s != null) {
-            s.flush();
-        }
+        shared.flush();
         inner.endSendBatch();
     }
 
@@ -240,7 +227,7 @@ public final class SecureTransport implements Transport {
         EncodedFrame frame = codec.encodeFrame(message); // throws IllegalArgumentException when over the frame cap
         int len = frame.length() - FrameCodec.LENGTH_BYTES;
         boolean group = message instanceof Data || message instanceof OrderToken;
-        if (group && toAddresses.size() > 1 && shared.onBatchingThread() && shared.continueBatch(
+        if (group && toAddresses.size() > 1 && shared.continueBatch(
                 ((GroupMessage) message).group(), viewIdOf((GroupMessage) message), toAddresses, frame, len)) {
             return;
         }

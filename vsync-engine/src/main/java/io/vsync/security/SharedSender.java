@@ -17,23 +17,27 @@ import java.util.function.Function;
  * else that thread sends first seals the batch ({@link #flush}), so each peer still gets frames
  * in the order they were sent.
  *
- * <p>One lock (this object's keys) orders numbering and handing over, so counters reach every
- * peer in increasing order.
+ * <p>One lock (this object's) orders numbering and handing over, so counters reach every peer
+ * in increasing order; it is taken before any session's lock.
  */
 final class SharedSender {
-    private final SenderKeys ownKeys;
+    /** This process's K_sv per view and counters: known once the transport listens (start). */
+    private SenderKeys ownKeys;
     private final SharedBatch pending;
     private final Function<String, TxSession> sessions;
     /** Hands one envelope to several peers (the inner transport encodes it once). */
     private final BiConsumer<List<String>, byte[]> out;
     private volatile Thread batchingThread;
 
-    SharedSender(SenderKeys ownKeys, int maxBatchBytes, Function<String, TxSession> sessions,
-                 BiConsumer<List<String>, byte[]> out) {
-        this.ownKeys = ownKeys;
+    SharedSender(int maxBatchBytes, Function<String, TxSession> sessions, BiConsumer<List<String>, byte[]> out) {
         this.pending = new SharedBatch(maxBatchBytes);
         this.sessions = sessions;
         this.out = out;
+    }
+
+    /** From the transport's start: this process's sender keys, bound to the address it listens on. */
+    synchronized void start(SenderKeys keys) {
+        ownKeys = keys;
     }
 
     /** The calling thread becomes the batching sender: its multicasts wait for {@link #flush}. */
@@ -41,7 +45,7 @@ final class SharedSender {
         batchingThread = thread;
     }
 
-    boolean onBatchingThread() {
+    private boolean onBatchingThread() {
         return Thread.currentThread() == batchingThread;
     }
 
@@ -50,7 +54,7 @@ final class SharedSender {
         if (!onBatchingThread()) {
             return;
         }
-        synchronized (ownKeys) {
+        synchronized (this) {
             if (!pending.isEmpty()) {
                 List<String> peers = pending.peers();
                 out.accept(peers, pending.seal());
@@ -64,10 +68,13 @@ final class SharedSender {
      * admitted the batch's first message (only this thread's own sends could change what they
      * found, and those seal the batch first).
      *
-     * @return false when it does not continue the batch (nothing was done)
+     * @return false when it does not continue the batch (nothing was done), as on any other thread
      */
     boolean continueBatch(String group, long viewId, Collection<String> to, EncodedFrame frame, int len) {
-        synchronized (ownKeys) {
+        if (!onBatchingThread()) {
+            return false;
+        }
+        synchronized (this) {
             if (!pending.continues(group, viewId, to, len)) {
                 return false;
             }
@@ -84,7 +91,7 @@ final class SharedSender {
      */
     Collection<String> send(String group, byte[] groupUtf8, long viewId, Collection<String> to, byte[] body, int len) {
         boolean batching = onBatchingThread();
-        synchronized (ownKeys) {
+        synchronized (this) {
             SenderKeys.SenderKey key = ownKeys.get(group, viewId);
             if (key == null) {
                 flush();
@@ -128,7 +135,7 @@ final class SharedSender {
 
     /** Seals {@code plain} under this process's K_sv of the view with its next counter (tests only). */
     byte[] sealForTest(byte[] groupUtf8, String group, long viewId, byte[] plain) {
-        synchronized (ownKeys) {
+        synchronized (this) {
             SenderKeys.SenderKey key = ownKeys.get(group, viewId);
             if (key == null) {
                 throw new IllegalStateException("no key for view " + viewId);
