@@ -542,18 +542,9 @@ public final class PerfCommand {
     static Map<String, long[]> clusterThreadCpu(List<MemberProcess> cl) {
         Map<String, long[]> threads = new HashMap<>();
         for (MemberProcess c : cl) {
-            java.io.File[] tasks = new java.io.File("/proc/" + c.process.pid() + "/task").listFiles();
-            for (java.io.File task : tasks == null ? new java.io.File[0] : tasks) {
-                try {
-                    String stat = Files.readString(task.toPath().resolve("stat"));
-                    int close = stat.lastIndexOf(')');
-                    String[] f = stat.substring(close + 2).split(" ");
-                    threads.put(c.process.pid() + "/" + task.getName(), new long[] {
-                            PerfMember.role(stat.substring(stat.indexOf('(') + 1, close)),
-                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L});
-                } catch (IOException | RuntimeException e) {
-                    // a thread that ended while being read
-                }
+            Map<String, long[]> member = ProcThreads.read(Long.toString(c.process.pid()));
+            if (member != null) {
+                member.forEach((tid, cpu) -> threads.put(c.process.pid() + "/" + tid, cpu));
             }
         }
         return threads;

@@ -160,7 +160,7 @@ final class PerfMember {
             return 1;
         } else if (name.startsWith("vsync-deliver")) {
             return 2;
-        } else if (name.contains("Compiler") || name.contains("CompilerThre")) {
+        } else if (name.contains("Compiler")) { // "C2 CompilerThread0", cut to "C2 CompilerThre" in /proc
             return 3;
         } else if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread")) {
             return 4;
@@ -171,23 +171,12 @@ final class PerfMember {
     }
 
     private static boolean procTaskCpu(long[] byRole) {
-        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-        if (tasks == null) {
+        Map<String, long[]> threads = ProcThreads.read("self");
+        if (threads == null) {
             return false;
         }
-        long tickNs = 10_000_000L; // USER_HZ is 100 on every Linux the JDK runs on
-        for (java.io.File task : tasks) {
-            try {
-                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                String name = stat.substring(open + 1, close);
-                String[] f = stat.substring(close + 2).split(" ");
-                // after the name: state is field 0, utime field 11, stime field 12
-                byRole[role(name)] += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tickNs;
-            } catch (java.io.IOException | RuntimeException e) {
-                // a thread that ended while being read: its time is in "vm" from now on
-            }
+        for (long[] t : threads.values()) { // a thread that ended is in "vm" from now on
+            byRole[(int) t[0]] += t[1];
         }
         return true;
     }
