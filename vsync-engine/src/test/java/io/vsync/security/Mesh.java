@@ -69,6 +69,36 @@ final class Mesh {
         }
     }
 
+    /**
+     * Three nodes in view 2 of group "g", the first one its leader; the other two have shown it
+     * they hold the view key. What that took is neither recorded nor in the inboxes.
+     */
+    static Mesh threeInViewWithKey() throws Exception {
+        Mesh mesh = new Mesh(3);
+        List<String> all = mesh.addresses();
+        String a = all.get(0);
+        mesh.node(a).send(all.subList(1, 3), SecureTransportTest.commit("g", 2, a, all.get(1), all.get(2)));
+        mesh.pump();
+        for (String o : all.subList(1, 3)) {
+            mesh.node(o).send(a, SecureTransportTest.data("g", 2, o, 1, "key held"));
+        }
+        mesh.pump();
+        mesh.sent.clear();
+        mesh.inboxes.values().forEach(inbox -> inbox.messages.clear());
+        return mesh;
+    }
+
+    /** The recorded envelopes of one type that {@code from} sent. */
+    List<Sent> sentBy(String from, int type) {
+        return sent.stream().filter(s -> s.from().equals(from) && s.type() == type).toList();
+    }
+
+    /** A Data message's payload as text, else the message's type: what the tests compare. */
+    static String text(ProtocolMessage m) {
+        return m instanceof Data d ? new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8)
+                : m.getClass().getSimpleName();
+    }
+
     List<String> addresses() {
         return new ArrayList<>(nodes.keySet());
     }

@@ -2,7 +2,6 @@ package io.vsync.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vsync.message.Data;
 import io.vsync.message.Heartbeat;
 import io.vsync.message.ProtocolMessage;
 import java.nio.charset.StandardCharsets;
@@ -26,21 +25,11 @@ class SharedBatchTest {
     /** a, b and c in view 2 of "g", a the leader; b and c have shown a they hold the key. */
     @BeforeEach
     void viewWithKey() throws Exception {
-        mesh = new Mesh(3);
+        mesh = Mesh.threeInViewWithKey();
         List<String> all = mesh.addresses();
         a = all.get(0);
         b = all.get(1);
         c = all.get(2);
-        mesh.node(a).send(List.of(b, c), SecureTransportTest.commit("g", 2, a, b, c));
-        mesh.pump();
-        for (String o : List.of(b, c)) {
-            mesh.node(o).send(a, SecureTransportTest.data("g", 2, o, 1, "key held"));
-        }
-        mesh.pump();
-        mesh.sent.clear();
-        for (String o : all) {
-            mesh.inbox(o).messages.clear();
-        }
         mesh.node(a).batchSendsOfCurrentThread(); // this test's thread is a's batching sender
     }
 
@@ -49,16 +38,8 @@ class SharedBatchTest {
         mesh.close();
     }
 
-    private List<Mesh.Sent> sentBy(String from, int type) {
-        return mesh.sent.stream().filter(s -> s.from().equals(from) && s.type() == type).toList();
-    }
-
-    private static String text(ProtocolMessage m) {
-        return m instanceof Data d ? new String(d.payload(), StandardCharsets.UTF_8) : m.getClass().getSimpleName();
-    }
-
     private List<String> texts(String at) {
-        return mesh.inbox(at).messages.stream().map(SharedBatchTest::text).toList();
+        return mesh.inbox(at).messages.stream().map(Mesh::text).toList();
     }
 
     private void multicast(int seq, String text) {
@@ -72,10 +53,10 @@ class SharedBatchTest {
             multicast(10 + i, sent.get(i));
         }
         mesh.pump();
-        assertThat(sentBy(a, Wire.GROUP_SHARED)).as("nothing leaves before the batch ends").isEmpty();
+        assertThat(mesh.sentBy(a, Wire.GROUP_SHARED)).as("nothing leaves before the batch ends").isEmpty();
         mesh.node(a).endSendBatch();
         mesh.pump();
-        List<Mesh.Sent> shared = sentBy(a, Wire.GROUP_SHARED);
+        List<Mesh.Sent> shared = mesh.sentBy(a, Wire.GROUP_SHARED);
         assertThat(shared).extracting(Mesh.Sent::to).containsExactlyInAnyOrder(b, c);
         for (String o : List.of(b, c)) {
             assertThat(texts(o)).containsExactlyElementsOf(sent);
@@ -92,7 +73,7 @@ class SharedBatchTest {
         mesh.pump();
         assertThat(texts(b)).containsExactly("before", "Heartbeat", "after");
         assertThat(texts(c)).containsExactly("before", "after");
-        assertThat(sentBy(a, Wire.GROUP_SHARED)).hasSize(4); // two envelopes, each to b and c
+        assertThat(mesh.sentBy(a, Wire.GROUP_SHARED)).hasSize(4); // two envelopes, each to b and c
     }
 
     @Test
@@ -104,7 +85,7 @@ class SharedBatchTest {
         }
         mesh.node(a).endSendBatch();
         mesh.pump();
-        List<Mesh.Sent> toB = sentBy(a, Wire.GROUP_SHARED).stream().filter(s -> s.to().equals(b)).toList();
+        List<Mesh.Sent> toB = mesh.sentBy(a, Wire.GROUP_SHARED).stream().filter(s -> s.to().equals(b)).toList();
         // 200,000 bytes of payload in envelopes of at most 64 KiB of plaintext each
         assertThat(toB.size()).isBetween(4, 5);
         assertThat(toB).allMatch(s -> s.envelope().length <= SecureTransport.SHARED_BATCH_BYTES + 200);
@@ -119,7 +100,7 @@ class SharedBatchTest {
         }
         mesh.node(a).endSendBatch();
         mesh.pump();
-        byte[] batch = sentBy(a, Wire.GROUP_SHARED).get(0).envelope();
+        byte[] batch = mesh.sentBy(a, Wire.GROUP_SHARED).get(0).envelope();
         mesh.inject(a, b, batch);
         assertThat(mesh.inbox(b).messages).hasSize(5);
         assertThat(mesh.node(b).securityStats().replayedFrames()).isEqualTo(1);

@@ -2,7 +2,6 @@ package io.vsync.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vsync.message.Data;
 import io.vsync.message.ProtocolMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,18 +24,11 @@ class SharedSealTest {
     /** a, b and c in view 2 of "g", a the leader; b and c have shown a they hold the key. */
     @BeforeEach
     void viewWithKey() throws Exception {
-        mesh = new Mesh(3);
+        mesh = Mesh.threeInViewWithKey();
         List<String> all = mesh.addresses();
         a = all.get(0);
         b = all.get(1);
         c = all.get(2);
-        mesh.node(a).send(List.of(b, c), SecureTransportTest.commit("g", 2, a, b, c));
-        mesh.pump();
-        for (String o : List.of(b, c)) {
-            mesh.node(o).send(a, SecureTransportTest.data("g", 2, o, 1, "key held"));
-        }
-        mesh.pump();
-        mesh.sent.clear();
     }
 
     @AfterEach
@@ -44,17 +36,9 @@ class SharedSealTest {
         mesh.close();
     }
 
-    private List<Mesh.Sent> sentBy(String from, int type) {
-        return mesh.sent.stream().filter(s -> s.from().equals(from) && s.type() == type).toList();
-    }
-
-    private static String text(ProtocolMessage m) {
-        return m instanceof Data d ? new String(d.payload(), StandardCharsets.UTF_8) : m.getClass().getSimpleName();
-    }
-
     private String lastText(String at) {
         List<ProtocolMessage> got = mesh.inbox(at).messages;
-        return text(got.get(got.size() - 1));
+        return Mesh.text(got.get(got.size() - 1));
     }
 
     /** The counter of a GROUP_SHARED envelope: after the header, the group name and the view id. */
@@ -70,14 +54,14 @@ class SharedSealTest {
     private Mesh.Sent multicastFromA(String text) {
         mesh.node(a).send(List.of(b, c), SecureTransportTest.data("g", 2, a, 10, text));
         mesh.pump();
-        List<Mesh.Sent> shared = sentBy(a, Wire.GROUP_SHARED);
+        List<Mesh.Sent> shared = mesh.sentBy(a, Wire.GROUP_SHARED);
         return shared.get(shared.size() - 1);
     }
 
     @Test
     void aMulticastToPeersThatHoldTheViewKeyIsSealedOnceAndOpensAtEach() {
         multicastFromA("to both");
-        List<Mesh.Sent> shared = sentBy(a, Wire.GROUP_SHARED);
+        List<Mesh.Sent> shared = mesh.sentBy(a, Wire.GROUP_SHARED);
         assertThat(shared).extracting(Mesh.Sent::to).containsExactlyInAnyOrder(b, c);
         assertThat(shared.get(0).envelope()).isEqualTo(shared.get(1).envelope());
         assertThat(mesh.sent).noneMatch(s -> s.type() == Wire.GROUP || s.type() == Wire.GROUP_DIRECT);
@@ -100,7 +84,7 @@ class SharedSealTest {
         multicastFromA("newer");
         mesh.inject(a, c, frame.envelope());
         assertThat(mesh.node(c).securityStats().replayedFrames()).isEqualTo(1);
-        assertThat(mesh.inbox(c).messages).extracting(SharedSealTest::text).containsOnlyOnce("once");
+        assertThat(mesh.inbox(c).messages).extracting(Mesh::text).containsOnlyOnce("once");
     }
 
     @Test
@@ -131,10 +115,10 @@ class SharedSealTest {
         mesh.node(b).send(List.of(a, c), SecureTransportTest.data("g", 2, b, 2, "from b"));
         mesh.node(c).send(List.of(a, b), SecureTransportTest.data("g", 2, c, 2, "from c"));
         mesh.pump();
-        byte[] fromA = sentBy(a, Wire.GROUP_SHARED).get(0).envelope();
+        byte[] fromA = mesh.sentBy(a, Wire.GROUP_SHARED).get(0).envelope();
         List<byte[]> firsts = new ArrayList<>();
         for (String sender : List.of(a, b, c)) {
-            firsts.add(sentBy(sender, Wire.GROUP_SHARED).get(0).envelope());
+            firsts.add(mesh.sentBy(sender, Wire.GROUP_SHARED).get(0).envelope());
         }
         assertThat(firsts).allMatch(e -> counter(e) == 1); // the same number: safe only because the keys differ
         assertThat(lastText(a)).isEqualTo("from c");
@@ -151,14 +135,14 @@ class SharedSealTest {
         // b was granted the key by a, but has no proof that a or c hold it: both get two-tag frames.
         mesh.node(b).send(List.of(a, c), SecureTransportTest.data("g", 2, b, 2, "b first"));
         mesh.pump();
-        assertThat(sentBy(b, Wire.GROUP)).extracting(Mesh.Sent::to).containsExactlyInAnyOrder(a, c);
-        assertThat(sentBy(b, Wire.GROUP_SHARED)).isEmpty();
+        assertThat(mesh.sentBy(b, Wire.GROUP)).extracting(Mesh.Sent::to).containsExactlyInAnyOrder(a, c);
+        assertThat(mesh.sentBy(b, Wire.GROUP_SHARED)).isEmpty();
         multicastFromA("a sealed with the key"); // now b knows a holds it; of c it still knows nothing
         mesh.sent.clear();
         mesh.node(b).send(List.of(a, c), SecureTransportTest.data("g", 2, b, 3, "b second"));
         mesh.pump();
-        assertThat(sentBy(b, Wire.GROUP_SHARED)).extracting(Mesh.Sent::to).containsExactly(a);
-        assertThat(sentBy(b, Wire.GROUP)).extracting(Mesh.Sent::to).containsExactly(c);
+        assertThat(mesh.sentBy(b, Wire.GROUP_SHARED)).extracting(Mesh.Sent::to).containsExactly(a);
+        assertThat(mesh.sentBy(b, Wire.GROUP)).extracting(Mesh.Sent::to).containsExactly(c);
         for (String o : List.of(a, c)) {
             assertThat(lastText(o)).isEqualTo("b second");
         }
