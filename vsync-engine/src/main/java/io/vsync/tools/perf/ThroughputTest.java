@@ -34,7 +34,6 @@ final class ThroughputTest {
         // --security both: plain and secret runs alternate, so a slower minute of a shared
         // machine weighs on both sides of the cost the same
         List<Boolean> modes = p.securityBoth() ? List.of(false, true) : List.of(p.securitySuffix().length() > 0);
-        List<Double> costs = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             double[] rate = new double[2];
             for (boolean secure : modes) {
@@ -42,10 +41,12 @@ final class ThroughputTest {
                 rate[secure ? 1 : 0] = oneRun(kind, run, n, size, msgs, warm);
             }
             if (modes.size() == 2 && rate[0] > 0 && rate[1] > 0) {
-                double cost = 100 * (1 - rate[1] / rate[0]);
-                costs.add(cost);
-                p.print(String.format("RESULT vsync.security.cost.%s run=%d plain_msgs_per_s=%.1f secret_msgs_per_s=%.1f "
-                        + "cost_pct=%.1f", kind, run, rate[0], rate[1], cost));
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("run", run);
+                f.put("plain_msgs_per_s", rate[0]);
+                f.put("secret_msgs_per_s", rate[1]);
+                f.put("cost_pct", 100 * (1 - rate[1] / rate[0]));
+                p.result("vsync.security.cost." + kind, f);
             }
         }
         for (boolean secure : modes) {
@@ -54,12 +55,9 @@ final class ThroughputTest {
                     + " warmup=" + warm, "msgs_per_s", "mb_per_s", "elapsed_ms", "send_ms_max", "cpu_us_per_msg",
                     "cpu_cores", "cpu_us_per_msg_life");
         }
-        if (!costs.isEmpty()) {
-            List<Double> sorted = new ArrayList<>(costs);
-            sorted.sort(null);
-            p.print(String.format("MEDIAN vsync.security.cost.%s runs=%d cost_pct=%.1f[%.1f..%.1f] (1 - secret/plain "
-                    + "msgs_per_s, pairs run alternately)", kind, costs.size(), sorted.get(sorted.size() / 2),
-                    sorted.get(0), sorted.get(sorted.size() - 1)));
+        if (modes.size() == 2) { // cost_pct = 1 - secret/plain msgs_per_s of each pair
+            p.median("vsync.security.cost." + kind, "n=" + n + " msg=" + size + " msgs=" + msgs + " warmup=" + warm,
+                    "cost_pct", "plain_msgs_per_s", "secret_msgs_per_s");
         }
     }
 
