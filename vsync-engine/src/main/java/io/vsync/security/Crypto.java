@@ -141,6 +141,20 @@ final class Crypto {
                 new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(be)));
     }
 
+    /**
+     * An AES key bound to one view's key and to {@code ikm}: {@code HKDF-Expand(HKDF-Extract(salt
+     * = view key, ikm), label ‖ group ‖ view)}. Wipes {@code viewKey} and every intermediate.
+     */
+    static SecretKeySpec viewSubkey(byte[] viewKey, byte[] ikm, byte[] label, String group, long viewId) {
+        byte[] prk = extract(viewKey, ikm);
+        wipe(viewKey);
+        byte[] raw = expand(prk, new Bin.Writer(64).bytes(label).string(group).i64(viewId).toBytes(), KEY_BYTES);
+        wipe(prk);
+        SecretKeySpec key = aesKey(raw);
+        wipe(raw);
+        return key;
+    }
+
     /** X25519 shared secret; fails on a low-order peer key (all-zero output). */
     static byte[] dh(PrivateKey own, byte[] peerRaw) throws GeneralSecurityException {
         KeyAgreement ka = KeyAgreement.getInstance("XDH");

@@ -119,13 +119,7 @@ final class SenderKeys {
             }
             // Only views whose key is held get an entry (at most GroupKeys.VIEWS_KEPT per group),
             // and it goes only when that key is forgotten: never a counter restarting under a key.
-            byte[] prk = Crypto.extract(viewKey, senderId);
-            Crypto.wipe(viewKey);
-            byte[] label = new Bin.Writer(64).bytes(Wire.SENDER_KEY_LABEL).string(group).i64(viewId).toBytes();
-            byte[] raw = Crypto.expand(prk, label, Crypto.KEY_BYTES);
-            Crypto.wipe(prk);
-            k = new SenderKey(Crypto.aesKey(raw));
-            Crypto.wipe(raw);
+            k = new SenderKey(Crypto.viewSubkey(viewKey, senderId, Wire.SENDER_KEY_LABEL, group, viewId));
             keys.put(id, k);
         }
         lastGroup = group;

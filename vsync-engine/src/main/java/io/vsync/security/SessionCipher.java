@@ -155,13 +155,7 @@ final class SessionCipher {
             if (viewKey == null) {
                 return false;
             }
-            byte[] prk = Crypto.extract(viewKey, linkKeyBytes);
-            Crypto.wipe(viewKey);
-            Bin.Writer label = new Bin.Writer(64).bytes(Wire.GROUP_KEY_LABEL).string(group).i64(viewId);
-            byte[] k = Crypto.expand(prk, label.toBytes(), Crypto.KEY_BYTES);
-            Crypto.wipe(prk);
-            key = Crypto.aesKey(k);
-            Crypto.wipe(k);
+            key = Crypto.viewSubkey(viewKey, linkKeyBytes, Wire.GROUP_KEY_LABEL, group, viewId);
             if (viewKeys.size() >= MAX_VIEW_KEYS) {
                 viewKeys.clear();
                 viewCiphers.clear();
