@@ -33,9 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,7 +71,8 @@ final class GroupHandle implements Group {
     private final List<Consumer<View>> viewListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Class<?>> acceptedTypes = new ConcurrentHashMap<>();
     private final FlowControl flowControl;
-    private final ExecutorService delivery;
+    /** Runs this group's handlers (see {@link HandlerSafeFuture}). */
+    private final DeliveryThread delivery;
     private volatile StateTransfer stateTransfer;
     /** Whether this group has a safeSend log (fixed when the engine is built). */
     private final boolean safeLogged;
@@ -96,8 +94,6 @@ final class GroupHandle implements Group {
     private volatile CompletableFuture<Void> leaving;
     /** Protocol thread only: the future of the last multicast in the protocol's send order. */
     private CompletableFuture<Void> lastOwnSend = CompletableFuture.completedFuture(null);
-    /** The thread running this group's handlers (see {@link HandlerSafeFuture}). */
-    private volatile Thread deliveryThread;
     private volatile long viewChangeStartedAt;
 
     /** Protocol thread only: own multicasts in send order, which is their delivery order. */
@@ -127,12 +123,7 @@ final class GroupHandle implements Group {
         this.engine = engine;
         this.safeLogged = engine.safeLog(name) != null;
         this.flowControl = new FlowControl(sendWindow);
-        this.delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "vsync-deliver-" + name);
-            t.setDaemon(true);
-            deliveryThread = t;
-            return t;
-        });
+        this.delivery = new DeliveryThread("vsync-deliver-" + name);
     }
 
     @Override
@@ -377,7 +368,7 @@ final class GroupHandle implements Group {
     }
 
     private <T> CompletableFuture<T> newOperationFuture() {
-        return new HandlerSafeFuture<>(name, () -> deliveryThread);
+        return new HandlerSafeFuture<>(name, delivery::thread);
     }
 
     private CompletableFuture<Void> multicast(DeliveryKind kind, byte[] bytes) {

@@ -42,6 +42,15 @@ interface ConnectionFilter {
         return false;
     }
 
+    /**
+     * True when a {@link #read} that filled less than {@code dst}'s room has taken every byte the
+     * socket held (a pass-through filter), so the loop need not read again until the selector
+     * reports more. False when the filter reads in records of its own (TLS).
+     */
+    default boolean shortReadEmptiesSocket() {
+        return false;
+    }
+
     /** True once, after a read completed a handshake: flush what waited for it. */
     default boolean readyToFlush() {
         return false;

@@ -197,7 +197,9 @@ final class IoLoop implements Runnable {
     private void read(Inbound in) {
         try {
             for (int i = 0; (i < READS_PER_PASS || in.filter.hasBufferedInput()) && running && in.key.isValid(); i++) {
-                int n = in.filter.read(in.channel, in.assembler.readTarget());
+                ByteBuffer target = in.assembler.readTarget();
+                int room = target.remaining();
+                int n = in.filter.read(in.channel, target);
                 if (n < 0) {
                     closeInbound(in, true);
                     return;
@@ -207,6 +209,11 @@ final class IoLoop implements Runnable {
                 }
                 counters.bytesIn.add(n);
                 in.assembler.drain(in.sink);
+                if (n < room && in.filter.shortReadEmptiesSocket()) {
+                    // Reading on would return 0: one wasted system call per wake-up. The selector
+                    // is level-triggered, so bytes arriving from now on are reported again.
+                    return;
+                }
             }
         } catch (MalformedFrameException e) {
             counters.malformed.increment();

@@ -55,6 +55,11 @@ final class PlainFilter implements ConnectionFilter {
         return n;
     }
 
+    @Override
+    public boolean shortReadEmptiesSocket() {
+        return true;
+    }
+
     /** A peer never writes on our sending connection; if it does, it is a TLS acceptor refusing us. */
     private void sendingSideGotBytes(ByteBuffer dst, int start, int n) throws IOException {
         if (n >= TLS_REQUIRED.length - 1 && startsWith(dst, start, TLS_REQUIRED)) {

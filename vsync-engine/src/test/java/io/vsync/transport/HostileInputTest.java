@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vsync.codec.FrameCodec;
 import io.vsync.codec.Hello;
+import io.vsync.api.MemberId;
+import io.vsync.message.Data;
 import io.vsync.message.Heartbeat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,6 +115,48 @@ class HostileInputTest {
                 s.getOutputStream().flush();
             }
             await("the frame", () -> victimEvents.messages().size() == 1);
+        }
+    }
+
+    @Test
+    void aStreamWrittenInRandomPiecesWithFramesLargerThanTheReadBufferArrivesWhole() throws Exception {
+        // The read loop stops at a read that did not fill its buffer and waits for the selector:
+        // every piece below arrives after such a stop, and none may be left unread.
+        long seed = Long.getLong("vsync.seed", System.nanoTime());
+        System.out.println("randomPieces seed=" + seed + " (replay with -Dvsync.seed=" + seed + ")");
+        Random random = new Random(seed);
+        RecordingListener events = new RecordingListener();
+        NioTransport small = Loopback.start(TransportConfig.of("127.0.0.1", 0).withBufferSizes(1024, 1024), events);
+        try {
+            MemberId sender = new MemberId(LIAR, 1);
+            java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+            stream.writeBytes(hello());
+            int frames = 300;
+            for (int i = 0; i < frames; i++) {
+                byte[] payload = new byte[random.nextInt(4) == 0 ? 1024 + random.nextInt(8192) : random.nextInt(200)];
+                random.nextBytes(payload);
+                stream.writeBytes(toBytes(codec.encode(new Data("g", 1, sender, i + 1, i + 1, (byte) 0, true, payload))));
+            }
+            byte[] bytes = stream.toByteArray();
+            try (Socket s = new Socket("127.0.0.1", port(small))) {
+                s.setTcpNoDelay(true);
+                for (int at = 0; at < bytes.length; ) {
+                    int piece = Math.min(bytes.length - at, 1 + random.nextInt(3000));
+                    s.getOutputStream().write(bytes, at, piece);
+                    s.getOutputStream().flush();
+                    at += piece;
+                    if (random.nextInt(8) == 0) {
+                        Thread.sleep(1); // let the loop drain the socket and go back to the selector
+                    }
+                }
+                await("every frame", () -> events.messages().size() == frames);
+            }
+            for (int i = 0; i < frames; i++) {
+                assertThat(((Data) events.messagesFrom(LIAR).get(i)).seq()).isEqualTo(i + 1);
+            }
+            assertThat(small.stats().malformedFrames()).isZero();
+        } finally {
+            small.close();
         }
     }
 
