@@ -156,15 +156,21 @@ public final class PerfCommand {
                 }
                 List<String> tests = Arrays.asList(s("tests", "throughput,latency,viewchange").split(","));
                 if (tests.contains("throughput")) {
+                    QuietMachine.await(this, "vsync throughput");
                     new ThroughputTest(this).run();
+                    QuietMachine.await(this, "jgroups throughput");
                     jgroups.run("throughput");
                 }
                 if (tests.contains("latency")) {
+                    QuietMachine.await(this, "vsync latency");
                     new LatencyTest(this).run();
+                    QuietMachine.await(this, "jgroups latency");
                     jgroups.run("latency");
                 }
                 if (tests.contains("viewchange")) {
+                    QuietMachine.await(this, "vsync viewchange");
                     new ViewChangeTest(this).run();
+                    QuietMachine.await(this, "jgroups viewchange");
                     jgroups.run("viewchange");
                 }
             }
