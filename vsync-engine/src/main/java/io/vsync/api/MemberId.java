@@ -38,8 +38,23 @@ public record MemberId(String address, long incarnation) implements Comparable<M
         return c != 0 ? c : Long.compare(incarnation, other.incarnation);
     }
 
+    // equals, hashCode and toString are written out rather than generated: a record's generated
+    // ones link through method handles, and MemberId, a key of the engine's maps from the first
+    // join on, was the largest source of the classes the JVM spins at start-up (docs/benchmarks.md,
+    // Finding 14).
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MemberId other && incarnation == other.incarnation && address.equals(other.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * address.hashCode() + Long.hashCode(incarnation);
+    }
+
     @Override
     public String toString() {
-        return address + "#" + incarnation;
+        return new StringBuilder(address.length() + 21).append(address).append('#').append(incarnation).toString();
     }
 }

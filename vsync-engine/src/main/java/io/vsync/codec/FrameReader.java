@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,6 +14,12 @@ import java.util.List;
  * {@link MalformedFrameException}: no underflow, no negative size, no allocation larger than
  * the frame itself.
  *
+ * <p>It reads a heap array with its own index: a heap body in place, a direct one (the
+ * socket's read buffer) after one bulk copy into a reused array. Reading through
+ * {@code ByteBuffer.getLong} and friends instead puts a tree of about twenty JDK methods per
+ * field into every compiled caller, which made frame decoding one of the largest compilations
+ * of a warming member (Finding 14 in docs/benchmarks.md).
+ *
  * <p>With a {@link NameCache} (a connection's reader, reused frame after frame) group names
  * and member ids that were seen lately are returned from the cache without allocating.
  */
@@ -20,41 +27,71 @@ final class FrameReader {
     /** Smallest encoded MemberId: a one-byte address behind its length byte, and the incarnation. */
     static final int MIN_MEMBER_ID_BYTES = 1 + 1 + 8;
 
+    private static final byte[] NOTHING = new byte[0];
+
     private final NameCache names;
-    private ByteBuffer buf;
+    /** Where a direct body is copied to; grows to the largest such body, which the read buffer bounds. */
+    private byte[] copy = NOTHING;
+    /** The body as given, marked consumed by {@link #expectEnd}. */
+    private ByteBuffer source;
+    private byte[] a = NOTHING;
+    private int pos;
+    private int end;
 
     FrameReader(ByteBuffer buf) {
         this(buf, null);
     }
 
     FrameReader(ByteBuffer buf, NameCache names) {
-        this.buf = buf;
         this.names = names;
+        reset(buf);
     }
 
     /** Points a reused reader at the next frame body (null: at nothing). */
     void reset(ByteBuffer body) {
-        buf = body;
+        source = body;
+        if (body == null) {
+            a = NOTHING;
+            pos = 0;
+            end = 0;
+        } else if (body.hasArray()) {
+            a = body.array();
+            pos = body.arrayOffset() + body.position();
+            end = body.arrayOffset() + body.limit();
+        } else {
+            int n = body.remaining();
+            if (copy.length < n) {
+                copy = new byte[n];
+            }
+            body.get(body.position(), copy, 0, n);
+            a = copy;
+            pos = 0;
+            end = n;
+        }
     }
 
     int u8() throws MalformedFrameException {
         need(1, "byte");
-        return buf.get() & 0xFF;
+        return a[pos++] & 0xFF;
     }
 
     byte i8() throws MalformedFrameException {
         need(1, "byte");
-        return buf.get();
+        return a[pos++];
     }
 
     int i32() throws MalformedFrameException {
         need(4, "int");
-        return buf.getInt();
+        int v = intAt(a, pos);
+        pos += 4;
+        return v;
     }
 
     long i64() throws MalformedFrameException {
         need(8, "long");
-        return buf.getLong();
+        long v = longAt(a, pos);
+        pos += 8;
+        return v;
     }
 
     boolean bool(String what) throws MalformedFrameException {
@@ -76,27 +113,26 @@ final class FrameReader {
         if (names == null) {
             return utf8(len, what);
         }
-        buf.get(buf.position(), names.scratch, 0, len);
-        String cached = names.string(len);
+        int at = pos;
+        String cached = names.string(a, at, len);
         if (cached != null) {
-            buf.position(buf.position() + len);
+            pos += len;
             return cached;
         }
         String value = utf8(len, what);
-        names.putString(len, value);
+        names.putString(a, at, len, value);
         return value;
     }
 
     MemberId memberId(String what) throws MalformedFrameException {
         int len = u8();
         need(len, what);
-        boolean lookup = names != null && buf.remaining() >= len + 8;
+        int at = pos;
+        boolean lookup = names != null && end - at >= len + 8;
         if (lookup) {
-            int pos = buf.position();
-            buf.get(pos, names.scratch, 0, len);
-            MemberId cached = names.member(len, buf.getLong(pos + len));
+            MemberId cached = names.member(a, at, len, longAt(a, at + len));
             if (cached != null) {
-                buf.position(pos + len + 8);
+                pos = at + len + 8;
                 return cached;
             }
         }
@@ -107,18 +143,18 @@ final class FrameReader {
         }
         MemberId id = new MemberId(address, incarnation);
         if (lookup) {
-            names.putMember(len, id); // the scratch still holds the address bytes
+            names.putMember(a, at, len, id);
         }
         return id;
     }
 
     byte[] bytes(String what) throws MalformedFrameException {
         int len = i32();
-        if (len < 0 || len > buf.remaining()) {
-            throw new MalformedFrameException(what + ": length " + len + " with " + buf.remaining() + " bytes left");
+        if (len < 0 || len > end - pos) {
+            throw new MalformedFrameException(what + ": length " + len + " with " + (end - pos) + " bytes left");
         }
-        byte[] bytes = new byte[len];
-        buf.get(bytes);
+        byte[] bytes = Arrays.copyOfRange(a, pos, pos + len);
+        pos += len;
         return bytes;
     }
 
@@ -126,7 +162,8 @@ final class FrameReader {
         int n = count(8, FrameCodec.MAX_LIST_ELEMENTS, what);
         long[] values = new long[n];
         for (int i = 0; i < n; i++) {
-            values[i] = buf.getLong();
+            values[i] = longAt(a, pos);
+            pos += 8;
         }
         return values;
     }
@@ -149,37 +186,47 @@ final class FrameReader {
         if (n < 0 || n > cap) {
             throw new MalformedFrameException(what + ": count " + n + " outside 0.." + cap);
         }
-        if ((long) n * minElementBytes > buf.remaining()) {
-            throw new MalformedFrameException(what + ": count " + n + " cannot fit in " + buf.remaining() + " bytes");
+        if ((long) n * minElementBytes > end - pos) {
+            throw new MalformedFrameException(what + ": count " + n + " cannot fit in " + (end - pos) + " bytes");
         }
         return n;
     }
 
+    /** Checks that the whole body was read, and marks the given buffer consumed. */
     void expectEnd() throws MalformedFrameException {
-        if (buf.hasRemaining()) {
-            throw new MalformedFrameException(buf.remaining() + " trailing bytes");
+        if (pos < end) {
+            throw new MalformedFrameException((end - pos) + " trailing bytes");
         }
+        source.position(source.limit());
     }
 
     private void need(int bytes, String what) throws MalformedFrameException {
-        if (buf.remaining() < bytes) {
-            throw new MalformedFrameException("truncated " + what + ": need " + bytes + ", have " + buf.remaining());
+        if (end - pos < bytes) {
+            throw new MalformedFrameException("truncated " + what + ": need " + bytes + ", have " + (end - pos));
         }
     }
 
     /** The next {@code len} bytes (already checked present) as UTF-8. */
     private String utf8(int len, String what) throws MalformedFrameException {
-        byte[] bytes = new byte[len];
-        buf.get(bytes);
-        for (byte b : bytes) {
-            if (b < 0) {
+        int at = pos;
+        pos += len;
+        for (int i = at; i < at + len; i++) {
+            if (a[i] < 0) {
                 try {
-                    return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+                    return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(a, at, len)).toString();
                 } catch (CharacterCodingException e) {
                     throw new MalformedFrameException(what + ": invalid UTF-8");
                 }
             }
         }
-        return new String(bytes, StandardCharsets.ISO_8859_1); // all ASCII: the fast, common case
+        return new String(a, at, len, StandardCharsets.ISO_8859_1); // all ASCII: the fast, common case
+    }
+
+    private static int intAt(byte[] b, int at) {
+        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
+    }
+
+    private static long longAt(byte[] b, int at) {
+        return (long) intAt(b, at) << 32 | (intAt(b, at + 4) & 0xFFFFFFFFL);
     }
 }

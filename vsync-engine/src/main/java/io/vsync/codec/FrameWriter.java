@@ -3,31 +3,40 @@ package io.vsync.codec;
 import io.vsync.api.MemberId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Big-endian writer of one frame into a heap buffer that grows as needed. Callers that know
- * the size up front (a Data frame: its payload) pass it, so the buffer is allocated once.
+ * Big-endian writer of one frame into a heap array that grows as needed. Callers that know
+ * the size up front (a Data frame: its payload) pass it, so the array is allocated once.
+ *
+ * <p>It writes the bytes itself rather than through a {@link ByteBuffer}: every frame of the
+ * engine passes through here, and a {@code ByteBuffer.putLong} is a tree of about twenty small
+ * JDK methods that the JIT has to inline into every caller, which made the encoding paths the
+ * largest compilations of a warming member (Finding 14 in docs/benchmarks.md).
  */
 final class FrameWriter {
-    private ByteBuffer buf;
+    private byte[] buf;
+    private int pos;
 
     FrameWriter(int expectedBytes) {
-        buf = ByteBuffer.allocate(Math.max(expectedBytes, 64));
+        buf = new byte[Math.max(expectedBytes, 64)];
     }
 
     void u8(int value) {
         ensure(1);
-        buf.put((byte) value);
+        buf[pos++] = (byte) value;
     }
 
     void i32(int value) {
         ensure(4);
-        buf.putInt(value);
+        putInt(pos, value);
+        pos += 4;
     }
 
     void i64(long value) {
         ensure(8);
-        buf.putLong(value);
+        putLong(buf, pos, value);
+        pos += 8;
     }
 
     void bool(boolean value) {
@@ -40,9 +49,9 @@ final class FrameWriter {
         if (len <= FrameCodec.MAX_STRING_BYTES && isAscii(value)) {
             // Names are almost always ASCII: written char by char, no byte[] per string.
             ensure(1 + len);
-            buf.put((byte) len);
+            buf[pos++] = (byte) len;
             for (int i = 0; i < len; i++) {
-                buf.put((byte) value.charAt(i));
+                buf[pos++] = (byte) value.charAt(i);
             }
             return;
         }
@@ -51,8 +60,8 @@ final class FrameWriter {
             throw new IllegalArgumentException(what + " is " + bytes.length + " bytes of UTF-8, over the wire limit of "
                     + FrameCodec.MAX_STRING_BYTES + ": " + value.substring(0, Math.min(value.length(), 40)) + "…");
         }
-        ensure(1 + bytes.length);
-        buf.put((byte) bytes.length).put(bytes);
+        u8(bytes.length);
+        raw(bytes);
     }
 
     void memberId(MemberId id) {
@@ -62,44 +71,57 @@ final class FrameWriter {
 
     /** Length-prefixed bytes. */
     void bytes(byte[] value) {
-        ensure(4 + value.length);
-        buf.putInt(value.length).put(value);
+        i32(value.length);
+        raw(value);
     }
 
     /** Bytes as they are, no length (it was written before them). */
     void raw(byte[] value) {
         ensure(value.length);
-        buf.put(value);
+        System.arraycopy(value, 0, buf, pos, value.length);
+        pos += value.length;
     }
 
     void longs(long[] values) {
         ensure(4 + 8 * values.length);
-        buf.putInt(values.length);
+        putInt(pos, values.length);
+        pos += 4;
         for (long v : values) {
-            buf.putLong(v);
+            putLong(buf, pos, v);
+            pos += 8;
         }
     }
 
     int position() {
-        return buf.position();
+        return pos;
     }
 
     void putInt(int index, int value) {
-        buf.putInt(index, value);
+        buf[index] = (byte) (value >>> 24);
+        buf[index + 1] = (byte) (value >>> 16);
+        buf[index + 2] = (byte) (value >>> 8);
+        buf[index + 3] = (byte) value;
     }
 
     void putByte(int index, byte value) {
-        buf.put(index, value);
+        buf[index] = value;
     }
 
     /** The written bytes, from 0, read-only: one encoded frame may be shared by many connections. */
     ByteBuffer finish() {
-        return buf.flip().asReadOnlyBuffer();
+        return ByteBuffer.wrap(buf, 0, pos).asReadOnlyBuffer();
     }
 
     /** The written bytes are {@code array()[0 .. position())}; the writer must not be used after. */
     byte[] array() {
-        return buf.array();
+        return buf;
+    }
+
+    /** Writes {@code value} big-endian at {@code b[at .. at+8)}. */
+    static void putLong(byte[] b, int at, long value) {
+        for (int i = 0; i < 8; i++) {
+            b[at + i] = (byte) (value >>> (56 - 8 * i));
+        }
     }
 
     private static boolean isAscii(String value) {
@@ -112,15 +134,13 @@ final class FrameWriter {
     }
 
     private void ensure(int bytes) {
-        if (buf.remaining() >= bytes) {
+        if (buf.length - pos >= bytes) {
             return;
         }
-        long wanted = Math.max((long) buf.capacity() * 2, (long) buf.position() + bytes);
+        long wanted = Math.max((long) buf.length * 2, (long) pos + bytes);
         if (wanted > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("frame too large to encode");
         }
-        ByteBuffer bigger = ByteBuffer.allocate((int) wanted);
-        bigger.put(buf.flip());
-        buf = bigger;
+        buf = Arrays.copyOf(buf, (int) wanted);
     }
 }

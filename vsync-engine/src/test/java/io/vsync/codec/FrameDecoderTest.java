@@ -63,6 +63,28 @@ class FrameDecoderTest {
                 .isInstanceOf(MalformedFrameException.class).hasMessageContaining("blank address");
     }
 
+    @Test
+    void aBodyInAHeapArrayAtAnOffsetOrReadOnlyDecodesAsTheSameBodyInADirectBuffer() throws Exception {
+        for (ProtocolMessage m : SampleMessages.all()) {
+            ByteBuffer frame = codec.encode(m);
+            int length = frame.remaining();
+            byte[] padded = new byte[length + 11];
+            frame.duplicate().get(padded, 5, length);
+            ByteBuffer heapSlice = ByteBuffer.wrap(padded).slice(5, length).position(FrameCodec.LENGTH_BYTES);
+            ByteBuffer readOnly = frame.duplicate().position(FrameCodec.LENGTH_BYTES);
+
+            ProtocolMessage fromDirect = decode(m);
+            ProtocolMessage fromHeap = decoder.decodeBody(heapSlice);
+            ProtocolMessage fromReadOnly = codec.decodeBody(readOnly);
+
+            assertThat(heapSlice.hasRemaining()).isFalse();
+            assertThat(readOnly.hasRemaining()).isFalse();
+            assertThat(fromHeap).usingRecursiveComparison().withStrictTypeChecking().isEqualTo(fromDirect);
+            assertThat(fromReadOnly).usingRecursiveComparison().withStrictTypeChecking().isEqualTo(fromDirect);
+            assertThat(codec.encode(fromHeap)).isEqualTo(frame);
+        }
+    }
+
     private static Data data(String group, MemberId sender, long seq) {
         return new Data(group, 5, sender, seq, seq, DeliveryKind.ORDERED.code(), true, new byte[] {1, 2, 3});
     }
