@@ -33,6 +33,20 @@ final class BodyEncoder {
     private BodyEncoder() {
     }
 
+    /**
+     * About the body bytes of {@code m} after the header, exact for the frequent frame types
+     * with ASCII names: the writer then allocates once, and its growing path stays cold.
+     */
+    static int expectedBytes(ProtocolMessage m) {
+        if (m instanceof Ack a) {
+            return 1 + a.group().length() + 8 + 4 + 8 * a.received().length + 8;
+        }
+        if (m instanceof OrderToken t) {
+            return 1 + t.group().length() + 8 + 8 + 4 + (4 + 8) * t.refs().size();
+        }
+        return 128;
+    }
+
     /** Writes the body of {@code m} and returns its {@link FrameType} code. */
     static byte write(FrameWriter w, ProtocolMessage m) {
         if (m instanceof Data d) {

@@ -18,8 +18,8 @@ import java.nio.ByteBuffer;
  * </pre>
  * All integers are big-endian. A body must be consumed exactly: trailing bytes are malformed.
  *
- * <p>Thread-safe and stateless apart from its frame cap: encode from any thread, decode from
- * any thread. Encoding returns a read-only heap buffer holding one complete frame, so one
+ * <p>Thread-safe: encode from any thread, decode from any thread. Its only state besides the
+ * frame cap is a lock-free cache of the names it encoded lately ({@link EncodedNames}). Encoding returns a read-only heap buffer holding one complete frame, so one
  * encoding can be handed to many connections (multicast: encode once, send to N peers).
  */
 public final class FrameCodec {
@@ -45,6 +45,7 @@ public final class FrameCodec {
             + (1 + MAX_STRING_BYTES) + 8 + (1 + MAX_STRING_BYTES + 8) + 8 + 8 + 1 + 1 + 4;
 
     private final int maxFrameLength;
+    private final EncodedNames names = new EncodedNames();
 
     /** A codec with the {@linkplain #DEFAULT_MAX_FRAME_LENGTH default frame cap}. */
     public FrameCodec() {
@@ -114,7 +115,7 @@ public final class FrameCodec {
             patch(w, type, payload);
             return new EncodedFrame(w.array(), w.position(), d.payload());
         }
-        FrameWriter w = startFrame(128);
+        FrameWriter w = startFrame(LENGTH_BYTES + BODY_HEADER_BYTES + BodyEncoder.expectedBytes(message));
         byte type = BodyEncoder.write(w, message);
         patch(w, type, 0);
         return new EncodedFrame(w.array(), w.position(), null);
@@ -214,8 +215,8 @@ public final class FrameCodec {
         return r.i8();
     }
 
-    private static FrameWriter startFrame(int expectedBytes) {
-        FrameWriter w = new FrameWriter(expectedBytes);
+    private FrameWriter startFrame(int expectedBytes) {
+        FrameWriter w = new FrameWriter(expectedBytes, names);
         w.i32(0); // length, patched by endFrame
         w.u8(MAGIC >> 8);
         w.u8(MAGIC & 0xFF);

@@ -2,7 +2,6 @@ package io.vsync.codec;
 
 import io.vsync.api.MemberId;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -15,10 +14,12 @@ import java.util.Arrays;
  * largest compilations of a warming member (Finding 14 in docs/benchmarks.md).
  */
 final class FrameWriter {
+    private final EncodedNames names;
     private byte[] buf;
     private int pos;
 
-    FrameWriter(int expectedBytes) {
+    FrameWriter(int expectedBytes, EncodedNames names) {
+        this.names = names;
         buf = new byte[Math.max(expectedBytes, 64)];
     }
 
@@ -45,23 +46,9 @@ final class FrameWriter {
 
     /** A UTF-8 string of at most {@link FrameCodec#MAX_STRING_BYTES} bytes, behind a length byte. */
     void string(String value, String what) {
-        int len = value.length();
-        if (len <= FrameCodec.MAX_STRING_BYTES && isAscii(value)) {
-            // Names are almost always ASCII: written char by char, no byte[] per string.
-            ensure(1 + len);
-            buf[pos++] = (byte) len;
-            for (int i = 0; i < len; i++) {
-                buf[pos++] = (byte) value.charAt(i);
-            }
-            return;
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > FrameCodec.MAX_STRING_BYTES) {
-            throw new IllegalArgumentException(what + " is " + bytes.length + " bytes of UTF-8, over the wire limit of "
-                    + FrameCodec.MAX_STRING_BYTES + ": " + value.substring(0, Math.min(value.length(), 40)) + "…");
-        }
-        u8(bytes.length);
-        raw(bytes);
+        byte[] utf8 = names.utf8(value, what);
+        u8(utf8.length);
+        raw(utf8);
     }
 
     void memberId(MemberId id) {
@@ -124,19 +111,15 @@ final class FrameWriter {
         }
     }
 
-    private static boolean isAscii(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) >= 0x80) {
-                return false;
-            }
+    private void ensure(int bytes) {
+        if (buf.length - pos < bytes) {
+            grow(bytes);
         }
-        return true;
     }
 
-    private void ensure(int bytes) {
-        if (buf.length - pos >= bytes) {
-            return;
-        }
+    // Apart from ensure so that the JIT, which inlines ensure into every field write, leaves
+    // this rarely taken path out of line instead of copying it into each of them.
+    private void grow(int bytes) {
         long wanted = Math.max((long) buf.length * 2, (long) pos + bytes);
         if (wanted > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("frame too large to encode");

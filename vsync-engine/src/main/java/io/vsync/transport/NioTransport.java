@@ -92,7 +92,7 @@ public final class NioTransport implements Transport {
         EncodedFrame hello = codec.encodeFrame(new Hello(localAddress));
         outbound = new OutboundTable(selector, hello, config);
         loop = new IoLoop(selector, server, outbound, codec, config, listener, counters, tls, this::endSendBatch);
-        ioThread = new Thread(loop, "vsync-io-" + port);
+        ioThread = new Thread(loop, "vsync-io-".concat(String.valueOf(port)));
         ioThread.setDaemon(true);
         if (!state.compareAndSet(State.NEW, State.RUNNING)) { // closed while we were binding
             server.close();

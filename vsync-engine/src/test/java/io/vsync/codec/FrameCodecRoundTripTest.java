@@ -5,19 +5,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vsync.api.DeliveryKind;
 import io.vsync.api.MemberId;
+import io.vsync.message.Ack;
 import io.vsync.message.CatchUp;
 import io.vsync.message.Data;
 import io.vsync.message.Heartbeat;
+import io.vsync.message.MessageRef;
+import io.vsync.message.OrderToken;
 import io.vsync.message.ProtocolMessage;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class FrameCodecRoundTripTest {
     private final FrameCodec codec = new FrameCodec();
+
+    @Test
+    void theSizeExpectedForAcksAndTokensIsTheirExactSizeSoTheWriterNeverGrows() {
+        List<MessageRef> refs = IntStream.range(0, 300).mapToObj(i -> new MessageRef(i % 3, i)).toList();
+        for (ProtocolMessage m : List.of(new Ack("orders", 7, new long[] {1, 2, 3}, 9),
+                new Ack("g", 1, new long[64], 0), new OrderToken("orders", 7, 4, refs),
+                new OrderToken("orders", 7, 5, List.of()))) {
+            int expected = FrameCodec.LENGTH_BYTES + FrameCodec.BODY_HEADER_BYTES + BodyEncoder.expectedBytes(m);
+            assertThat(codec.encodeFrame(m).length()).as("%s", m.getClass().getSimpleName()).isEqualTo(expected);
+        }
+    }
 
     @Test
     void everyFrameTypeRoundTrips() throws Exception {

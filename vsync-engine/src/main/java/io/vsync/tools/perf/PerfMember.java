@@ -85,10 +85,10 @@ final class PerfMember {
         this.basePort = basePort;
         List<String> seeds = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            seeds.add("127.0.0.1:" + (basePort + k));
+            seeds.add("127.0.0.1:".concat(String.valueOf(basePort + k)));
         }
         VsyncEngine.Builder b = VsyncEngine.builder()
-                .nodeName("m" + idx)
+                .nodeName("m".concat(String.valueOf(idx)))
                 .bind("127.0.0.1", basePort + idx)
                 .seeds(seeds)
                 .heartbeatInterval(Duration.ofMillis(Long.parseLong(opts.getOrDefault("interval-ms", "100"))))
@@ -215,7 +215,8 @@ final class PerfMember {
             sb.append(sb.length() == 0 ? "" : ",").append('m').append(idxOf(m));
         }
         // @VIEW <epoch us> <view id> <size> <leader> <members>
-        emit("@VIEW " + epochMicros() + " " + v.id() + " " + v.size() + " m" + idxOf(v.leader()) + " " + sb);
+        emit(new Line("@VIEW").word(epochMicros()).word(v.id()).word(v.size())
+                .word("m".concat(String.valueOf(idxOf(v.leader())))).word(sb).toString());
     }
 
     private void onMessage(byte[] a, int off, int len, DeliveryInfo info) {
@@ -237,7 +238,7 @@ final class PerfMember {
     }
 
     private void onTp(int sender, int seq, int round) {
-        String line = null;
+        Line line = null;
         synchronized (tpLock) {
             if (round != tpRound || tpNext == null || sender < 0 || sender >= n) {
                 tpStray++;
@@ -252,13 +253,13 @@ final class PerfMember {
             tpHash ^= tpHash >>> 29;
             if (++tpDelivered == tpExpected) {
                 long last = epochMicros();
-                line = "@TPDONE round=" + tpRound + " kind=" + tpKind + " delivered=" + tpDelivered
-                        + " hash=" + Long.toHexString(tpHash) + " fifo_ok=" + tpFifoOk + " last_deliv_us=" + last
-                        + " stray=" + tpStray + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis() + " " + threadCpu();
+                line = new Line("@TPDONE").kv("round", tpRound).kv("kind", tpKind).kv("delivered", tpDelivered)
+                        .kv("hash", Long.toHexString(tpHash)).kv("fifo_ok", tpFifoOk).kv("last_deliv_us", last)
+                        .kv("stray", tpStray).kv("cpu_ns", cpuNanos()).kv("gc_ms", gcMillis()).word(threadCpu());
             }
         }
         if (line != null) {
-            emit(line + " first_send_us=" + tpFirstSendUs);
+            emit(line.kv("first_send_us", tpFirstSendUs).toString());
         }
     }
 
@@ -293,7 +294,7 @@ final class PerfMember {
             checkLatDone();
         }
         if (all) {
-            emit("@LATRECV count=" + latTotal + " t_us=" + epochMicros());
+            emit(new Line("@LATRECV").kv("count", latTotal).kv("t_us", epochMicros()).toString());
         }
     }
 
@@ -319,7 +320,8 @@ final class PerfMember {
                 return;
             }
             latReported = true;
-            line = "@LATDONE " + stats("self", latSelf) + (latAcker >= 0 ? " " + stats("ack", latAck) : "");
+            Line done = new Line("@LATDONE").word(stats("self", latSelf));
+            line = (latAcker >= 0 ? done.word(stats("ack", latAck)) : done).toString();
         }
         String dump = System.getProperty("perf.latdump");
         if (dump != null) { // raw samples: seq, self latency ns, ack latency ns
@@ -383,7 +385,7 @@ final class PerfMember {
                 }
             }
             long sendDone = epochMicros();
-            emit("@TPSENT round=" + round + " sent=" + count + " send_done_us=" + sendDone);
+            emit(new Line("@TPSENT").kv("round", round).kv("sent", count).kv("send_done_us", sendDone).toString());
         } catch (Exception e) {
             emit("@ERROR send failed: " + e);
         }
@@ -416,9 +418,9 @@ final class PerfMember {
         engine.start();
         long t0 = System.nanoTime();
         View v = group.join(Duration.ofSeconds(60));
-        emit("@JOINED self=" + group.self() + " pid=" + ProcessHandle.current().pid() + " view=" + v.id()
-                + " size=" + v.size() + " join_ms=" + (System.nanoTime() - t0) / 1_000_000
-                + " java=" + System.getProperty("java.version"));
+        emit(new Line("@JOINED").kv("self", group.self()).kv("pid", ProcessHandle.current().pid()).kv("view", v.id())
+                .kv("size", v.size()).kv("join_ms", (System.nanoTime() - t0) / 1_000_000)
+                .kv("java", System.getProperty("java.version")).toString());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -436,7 +438,8 @@ final class PerfMember {
                         tpStray = 0;
                         tpFirstSendUs = 0;
                     }
-                    emit("@TPREADY round=" + t[1] + " cpu_ns=" + cpuNanos() + " gc_ms=" + gcMillis() + " " + threadCpu());
+                    emit(new Line("@TPREADY").kv("round", t[1]).kv("cpu_ns", cpuNanos()).kv("gc_ms", gcMillis())
+                            .word(threadCpu()).toString());
                 }
                 case "TP_GO" -> { // TP_GO round myCount size kind outstanding [flush]
                     int round = Integer.parseInt(t[1]);
@@ -495,12 +498,12 @@ final class PerfMember {
                     new Thread(() -> FlushProbe.run(group, idx, total, warm, rate, size,
                             p -> multicast(kind, p)), "fl-sender").start();
                 }
-                case "CPU" -> emit("@CPU cpu_ns=" + cpuNanos());
+                case "CPU" -> emit(new Line("@CPU").kv("cpu_ns", cpuNanos()).toString());
                 case "STATS" -> emit("@STATS " + group.stats() + " " + engine.stats());
                 case "QUIT" -> {
-                    emit("@QUITTING t_us=" + epochMicros());
+                    emit(new Line("@QUITTING").kv("t_us", epochMicros()).toString());
                     engine.close();
-                    emit("@BYE t_us=" + epochMicros());
+                    emit(new Line("@BYE").kv("t_us", epochMicros()).toString());
                     System.exit(0);
                 }
                 default -> emit("@ERROR unknown command " + line);

@@ -23,7 +23,7 @@ final class ProcThreads {
      * ({@link PerfMember#role}), CPU ns so far}; null where there is no {@code /proc}.
      */
     static Map<String, long[]> read(String pid) {
-        File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+        File[] tasks = new File(new StringBuilder("/proc/").append(pid).append("/task").toString()).listFiles();
         if (tasks == null) {
             return null;
         }
