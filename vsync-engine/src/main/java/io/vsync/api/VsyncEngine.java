@@ -112,7 +112,11 @@ public interface VsyncEngine extends AutoCloseable {
 
         /**
          * Unstable bytes a sender may have outstanding per group before sends block (default
-         * 8 MiB). A larger window buys little throughput and lengthens queues.
+         * 2 MiB). Every member keeps each sender's window of messages until they are stable, so
+         * a larger window costs memory and garbage-collection work on every member; on a LAN
+         * 2 MiB is far above what one stability round trip needs. Raise it for links with a
+         * long round trip (window ≥ bandwidth × round trip). A message larger than the window
+         * takes the whole window.
          */
         Builder sendWindow(long bytes);
 

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -242,6 +244,40 @@ class LoopbackClusterTest {
         a.send(new Blob(new byte[] {1})).get(10, TimeUnit.SECONDS);
         await("the joiner delivered the blob", () -> !seenAtFirstDelivery.isEmpty());
         assertThat(seenAtFirstDelivery).containsExactly("blob after 100");
+    }
+
+    @Test
+    void messagesNearTheSixteenMebibyteLimitPassTheDefaultWindowOneAtATimeAndInOrder() throws Exception {
+        // The default send window (2 MiB) is smaller than the largest message: such a message
+        // takes the whole window, so it waits for the ones before it to become stable.
+        List<String> addresses = freeAddresses(2);
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        List<Group> groups = new ArrayList<>();
+        for (String address : addresses) {
+            Group g = engine(address, addresses).group("big");
+            groups.add(g);
+        }
+        groups.get(1).handle(Blob.class, blob -> received.add(blob.bytes()));
+        groups.get(0).handle(Blob.class, blob -> { });
+        groups.forEach(Group::joinAsync);
+        await("one view of two", () -> groups.stream().allMatch(g -> g.view() != null && g.view().size() == 2));
+
+        Random random = new Random(16);
+        List<byte[]> sent = new ArrayList<>();
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int size : new int[] {(16 << 20) - 4096, 1, 12 << 20, 3 << 20}) {
+            byte[] bytes = new byte[size];
+            random.nextBytes(bytes);
+            sent.add(bytes);
+            sends.add(groups.get(0).orderedSend(new Blob(bytes)));
+        }
+        for (CompletableFuture<Void> send : sends) {
+            assertThat(send).succeedsWithin(Duration.ofSeconds(60));
+        }
+        await("all four delivered", () -> received.size() == 4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(received.get(i)).as("message %d", i).isEqualTo(sent.get(i));
+        }
     }
 
     @Test

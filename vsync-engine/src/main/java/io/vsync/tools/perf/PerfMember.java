@@ -96,7 +96,6 @@ final class PerfMember {
         if (opts.containsKey("window")) {
             long window = Long.parseLong(opts.get("window"));
             b.sendWindow(window);
-            b.maxMessageSize((int) Math.min(16L << 20, window)); // the engine wants one max message to fit
         }
         if (opts.containsKey("secret-file")) {
             b.clusterSecretFile(java.nio.file.Path.of(opts.get("secret-file")));

@@ -32,6 +32,9 @@ public class VsyncProperties implements Validator {
 
     static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
+    /** The engine's smallest send window. */
+    static final DataSize MIN_SEND_WINDOW = DataSize.ofKilobytes(64);
+
     /**
      * Name of this node, shown in logs and in the actuator endpoint. Defaults to the host name
      * and port, for example "app-1:7800".
@@ -68,9 +71,11 @@ public class VsyncProperties implements Validator {
 
     /**
      * Unstable bytes a sender may have outstanding in one group before its sends block
-     * (flow control). At least vsync.max-message-size.
+     * (flow control). At least 64KB. Every member keeps each sender's window until its
+     * messages are stable; raise it only for links with a long round trip. A message larger
+     * than the window takes the whole window.
      */
-    private DataSize sendWindow = DataSize.ofMegabytes(32);
+    private DataSize sendWindow = DataSize.ofMegabytes(2);
 
     /** Encoding of payloads on the wire, with the application's Jackson settings. */
     private PayloadFormat payloadFormat = PayloadFormat.CBOR;
@@ -283,10 +288,8 @@ public class VsyncProperties implements Validator {
         if (max <= 0 || max > Integer.MAX_VALUE) {
             reject(errors, "max-message-size", p.maxMessageSize, "must be between 1B and 2047MB");
         }
-        else if (p.sendWindow.toBytes() < max) {
-            reject(errors, "send-window", p.sendWindow,
-                    "must be at least vsync.max-message-size (" + format(p.maxMessageSize)
-                            + "), or a message of the maximum size could never be sent");
+        if (p.sendWindow.toBytes() < MIN_SEND_WINDOW.toBytes()) {
+            reject(errors, "send-window", p.sendWindow, "must be at least " + format(MIN_SEND_WINDOW));
         }
         positive(errors, "lifecycle.join-timeout", p.lifecycle.getJoinTimeout());
         positive(errors, "lifecycle.shutdown-timeout", p.lifecycle.getShutdownTimeout());

@@ -44,7 +44,7 @@ class ConfigurationMetadataTests {
             .isEqualTo("100ms");
         assertThat(properties.get("vsync.failure-detection.timeout").get("defaultValue").asString()).isEqualTo("1s");
         assertThat(properties.get("vsync.max-message-size").get("defaultValue").asString()).isEqualTo("16MB");
-        assertThat(properties.get("vsync.send-window").get("defaultValue").asString()).isEqualTo("32MB");
+        assertThat(properties.get("vsync.send-window").get("defaultValue").asString()).isEqualTo("2MB");
         assertThat(properties.get("vsync.payload-format").get("defaultValue").asString()).isEqualTo("cbor");
         assertThat(properties.get("vsync.lifecycle.phase").get("defaultValue").asInt())
             .isEqualTo(VsyncProperties.DEFAULT_PHASE);

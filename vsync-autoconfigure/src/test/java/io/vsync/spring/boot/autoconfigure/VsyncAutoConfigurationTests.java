@@ -187,7 +187,7 @@ class VsyncAutoConfigurationTests {
             assertThat(builder.heartbeatInterval).isEqualTo(Duration.ofMillis(100));
             assertThat(builder.failureTimeout).isEqualTo(Duration.ofSeconds(1));
             assertThat(builder.maxMessageSize).isEqualTo(16 * 1024 * 1024);
-            assertThat(builder.sendWindow).isEqualTo(32L * 1024 * 1024);
+            assertThat(builder.sendWindow).isEqualTo(2L * 1024 * 1024);
             VsyncProperties properties = context.getBean(VsyncProperties.class);
             assertThat(properties.getPayloadFormat()).isEqualTo(VsyncProperties.PayloadFormat.CBOR);
             assertThat(properties.getHandler().getErrorPolicy()).isEqualTo(VsyncProperties.ErrorPolicy.LOG_AND_CONTINUE);

@@ -28,7 +28,7 @@ class VsyncPropertiesValidationTests {
             vsync.failure-detection.timeout=100ms             | vsync.failure-detection.timeout: '100ms' must be longer than vsync.failure-detection.heartbeat-interval (100ms)
             vsync.failure-detection.heartbeat-interval=0s     | vsync.failure-detection.heartbeat-interval: '0ms' must be positive
             vsync.groups[bad name!].join-on-startup=true      | 'bad name!' is not a valid group name: allowed are letters, digits, '.', '_' and '-' ([A-Za-z0-9._-]+)
-            vsync.send-window=1MB                             | vsync.send-window: '1MB' must be at least vsync.max-message-size (16MB)
+            vsync.send-window=32KB                            | vsync.send-window: '32KB' must be at least 64KB
             vsync.max-message-size=3GB                        | vsync.max-message-size: '3GB' must be between 1B and 2047MB
             vsync.handler.max-attempts=0                      | vsync.handler.max-attempts: '0' must be at least 1
             vsync.groups.accounts.max-attempts=0              | vsync.groups.accounts.max-attempts: '0' must be at least 1
