@@ -19,8 +19,9 @@ import java.nio.ByteBuffer;
  * All integers are big-endian. A body must be consumed exactly: trailing bytes are malformed.
  *
  * <p>Thread-safe: encode from any thread, decode from any thread. Its only state besides the
- * frame cap is a lock-free cache of the names it encoded lately ({@link EncodedNames}). Encoding returns a read-only heap buffer holding one complete frame, so one
- * encoding can be handed to many connections (multicast: encode once, send to N peers).
+ * frame cap is a lock-free cache of the names it encoded lately ({@link EncodedNames}).
+ * Encoding returns a read-only heap buffer holding one complete frame, so one encoding can be
+ * handed to many connections (multicast: encode once, send to N peers).
  */
 public final class FrameCodec {
     /** "VS". */

@@ -14,8 +14,9 @@ import java.util.List;
  * {@link MalformedFrameException}: no underflow, no negative size, no allocation larger than
  * the frame itself.
  *
- * <p>It reads a heap array with its own index: a heap body in place, a direct one (the
- * socket's read buffer) after one bulk copy into a reused array. Reading through
+ * <p>It reads a heap array with its own index: a heap body in place; a direct one (the
+ * socket's read buffer) through a reused array that bulk copies fill as far as the reads need,
+ * while a payload is copied straight from the buffer into its own array, once. Reading through
  * {@code ByteBuffer.getLong} and friends instead puts a tree of about twenty JDK methods per
  * field into every compiled caller, which made frame decoding one of the largest compilations
  * of a warming member (Finding 14 in docs/benchmarks.md).
@@ -29,14 +30,25 @@ final class FrameReader {
 
     private static final byte[] NOTHING = new byte[0];
 
+    /**
+     * Bytes a fill copies at least. The first fill, when the reader is pointed at a direct
+     * body, takes a whole Data head, acknowledgement or small token, so their reads never fill
+     * again and the filling path stays cold.
+     */
+    private static final int FILL_AHEAD = 256;
+
     private final NameCache names;
-    /** Where a direct body is copied to; grows to the largest such body, which the read buffer bounds. */
+    /** Where a direct body is copied to; grows as far as reads went, which the read buffer bounds. */
     private byte[] copy = NOTHING;
     /** The body as given, marked consumed by {@link #expectEnd}. */
     private ByteBuffer source;
+    /** Direct body only: the buffer index of {@code a[0]}. */
+    private int sourceBase;
     private byte[] a = NOTHING;
     private int pos;
     private int end;
+    /** {@code a[.. filled)} holds the body's bytes: all of a heap body, of a direct one what reads needed. */
+    private int filled;
 
     FrameReader(ByteBuffer buf) {
         this(buf, null);
@@ -54,19 +66,19 @@ final class FrameReader {
             a = NOTHING;
             pos = 0;
             end = 0;
+            filled = 0;
         } else if (body.hasArray()) {
             a = body.array();
             pos = body.arrayOffset() + body.position();
             end = body.arrayOffset() + body.limit();
+            filled = end;
         } else {
-            int n = body.remaining();
-            if (copy.length < n) {
-                copy = new byte[n];
-            }
-            body.get(body.position(), copy, 0, n);
             a = copy;
+            sourceBase = body.position();
             pos = 0;
-            end = n;
+            end = body.remaining();
+            filled = 0;
+            fill(0);
         }
     }
 
@@ -130,6 +142,9 @@ final class FrameReader {
         int at = pos;
         boolean lookup = names != null && end - at >= len + 8;
         if (lookup) {
+            if (at + len + 8 > filled) {
+                fill(at + len + 8);
+            }
             MemberId cached = names.member(a, at, len, longAt(a, at + len));
             if (cached != null) {
                 pos = at + len + 8;
@@ -153,13 +168,19 @@ final class FrameReader {
         if (len < 0 || len > end - pos) {
             throw new MalformedFrameException(what + ": length " + len + " with " + (end - pos) + " bytes left");
         }
-        byte[] bytes = Arrays.copyOfRange(a, pos, pos + len);
+        byte[] bytes = new byte[len];
+        int fromArray = Math.max(0, Math.min(len, filled - pos));
+        System.arraycopy(a, pos, bytes, 0, fromArray);
+        if (fromArray < len) { // the rest of a direct body's payload, never copied into the array
+            source.get(sourceBase + pos + fromArray, bytes, fromArray, len - fromArray);
+        }
         pos += len;
         return bytes;
     }
 
     long[] longs(String what) throws MalformedFrameException {
         int n = count(8, FrameCodec.MAX_LIST_ELEMENTS, what);
+        need(8 * n, what);
         long[] values = new long[n];
         for (int i = 0; i < n; i++) {
             values[i] = longAt(a, pos);
@@ -204,6 +225,21 @@ final class FrameReader {
         if (end - pos < bytes) {
             throw new MalformedFrameException("truncated " + what + ": need " + bytes + ", have " + (end - pos));
         }
+        if (pos + bytes > filled) {
+            fill(pos + bytes);
+        }
+    }
+
+    /** Copies a direct body's bytes from the read position up to {@code upTo}, and a little beyond, into the array. */
+    private void fill(int upTo) {
+        int from = Math.max(filled, pos);
+        int to = Math.min(end, Math.max(upTo, from + FILL_AHEAD));
+        if (copy.length < to) {
+            copy = Arrays.copyOf(copy, Math.min(end, Math.max(to, 2 * copy.length)));
+            a = copy;
+        }
+        source.get(sourceBase + from, copy, from, to - from);
+        filled = to;
     }
 
     /** The next {@code len} bytes (already checked present) as UTF-8. */

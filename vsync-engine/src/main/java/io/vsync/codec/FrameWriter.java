@@ -36,7 +36,7 @@ final class FrameWriter {
 
     void i64(long value) {
         ensure(8);
-        putLong(buf, pos, value);
+        putLong(pos, value);
         pos += 8;
     }
 
@@ -74,7 +74,7 @@ final class FrameWriter {
         putInt(pos, values.length);
         pos += 4;
         for (long v : values) {
-            putLong(buf, pos, v);
+            putLong(pos, v);
             pos += 8;
         }
     }
@@ -104,11 +104,9 @@ final class FrameWriter {
         return buf;
     }
 
-    /** Writes {@code value} big-endian at {@code b[at .. at+8)}. */
-    static void putLong(byte[] b, int at, long value) {
-        for (int i = 0; i < 8; i++) {
-            b[at + i] = (byte) (value >>> (56 - 8 * i));
-        }
+    private void putLong(int index, long value) {
+        putInt(index, (int) (value >>> 32));
+        putInt(index + 4, (int) value);
     }
 
     private void ensure(int bytes) {

@@ -21,22 +21,7 @@ final class Line {
         return this;
     }
 
-    Line word(long word) {
-        text.append(' ').append(word);
-        return this;
-    }
-
     Line kv(String key, Object value) {
-        text.append(' ').append(key).append('=').append(value);
-        return this;
-    }
-
-    Line kv(String key, long value) {
-        text.append(' ').append(key).append('=').append(value);
-        return this;
-    }
-
-    Line kv(String key, boolean value) {
         text.append(' ').append(key).append('=').append(value);
         return this;
     }
